@@ -10,6 +10,7 @@
 mod ecosystem;
 mod name;
 mod record;
+mod severity;
 mod validate;
 
 pub use ecosystem::Ecosystem;
@@ -17,6 +18,7 @@ pub use name::normalize_name;
 pub use record::{
     Affected, Credit, Event, Kind, Package, Range, RangeKind, Record, Reference, Severity,
 };
+pub use severity::{cvss3_base_score, Level};
 pub use validate::{parse_timestamp, RecordError};
 
 /// Parses and validates one OSV record from its JSON text.
