@@ -1,1 +1,119 @@
-//! store stage.
+//! The advisory store: every OSV record in one SQLite database.
+//!
+//! SQLite (bundled, WAL mode) keeps each record's raw JSON verbatim together with the
+//! fields that pages, filters and the matcher need; an index from (ecosystem base,
+//! normalized package name) to affected entries; an alias index; full-text search (FTS5);
+//! and a change log whose sequence numbers feed live updates, alerts and fleet re-matching.
+//!
+//! Every write happens inside one transaction ([`Store::apply`]), so a crash at any moment
+//! leaves each record wholly old or wholly new.
+
+mod error;
+mod read;
+mod schema;
+mod write;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+
+pub use error::StoreError;
+pub use read::{Advisory, AffectedEntry, Change, SearchHit, SourceState, Status};
+pub use write::{Incoming, Outcome, Tally};
+
+/// The database file name inside the data directory.
+const FILE_NAME: &str = "radar.db";
+
+/// An open advisory database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// The platform's default location: `$XDG_DATA_HOME/radar/radar.db` on Linux, the
+    /// equivalent data directory elsewhere.
+    pub fn default_path() -> PathBuf {
+        dirs::data_dir()
+            .unwrap_or_else(|| PathBuf::from("."))
+            .join("radar")
+            .join(FILE_NAME)
+    }
+
+    /// Opens the database at `path`, creating it (and its folder) if needed, and brings its
+    /// schema up to date.
+    ///
+    /// # Errors
+    ///
+    /// When the folder cannot be made, the file cannot be opened as SQLite, or a migration
+    /// fails.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::Io {
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
+        let conn = Connection::open(path).map_err(|e| StoreError::sqlite(path, e))?;
+        let mut store = Self {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.configure()?;
+        schema::migrate(&mut store.conn).map_err(|e| StoreError::sqlite(path, e))?;
+        Ok(store)
+    }
+
+    /// Opens a database that must already exist (readers: scans, `show`, the server).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NoDatabase`] when there is no file at `path` yet, or as [`Store::open`].
+    pub fn open_existing(path: &Path) -> Result<Self, StoreError> {
+        if !path.is_file() {
+            return Err(StoreError::NoDatabase(path.to_path_buf()));
+        }
+        Self::open(path)
+    }
+
+    /// The file the store lives in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn configure(&self) -> Result<(), StoreError> {
+        // WAL lets readers (the server, a scan) go on while a sync writes; NORMAL
+        // synchronous is durable across application crashes in WAL mode, which is the
+        // guarantee we need (a committed batch survives a kill).
+        self.conn
+            .execute_batch(
+                "PRAGMA journal_mode = WAL;
+                 PRAGMA synchronous = NORMAL;
+                 PRAGMA foreign_keys = ON;
+                 PRAGMA busy_timeout = 10000;
+                 PRAGMA cache_size = -32000;",
+            )
+            .map_err(|e| StoreError::sqlite(&self.path, e))
+    }
+
+    /// Runs SQLite's own consistency check; `Ok(())` when it reports `ok`.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Integrity`] with SQLite's report otherwise.
+    pub fn integrity_check(&self) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("PRAGMA integrity_check")
+            .map_err(|e| StoreError::sqlite(&self.path, e))?;
+        let lines: Vec<String> = stmt
+            .query_map([], |row| row.get(0))
+            .and_then(Iterator::collect)
+            .map_err(|e| StoreError::sqlite(&self.path, e))?;
+        if lines == ["ok"] {
+            Ok(())
+        } else {
+            Err(StoreError::Integrity(lines.join("; ")))
+        }
+    }
+}

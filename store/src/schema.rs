@@ -1,0 +1,86 @@
+//! Versioned schema migrations, tracked in `PRAGMA user_version`.
+//!
+//! Each migration runs in its own transaction together with the version bump, so a crash
+//! mid-migration leaves the database at the previous version.
+
+use rusqlite::Connection;
+
+/// Migration `n` (1-based) brings the schema from version `n - 1` to `n`.
+const MIGRATIONS: &[&str] = &[
+    // 1: advisories, their affected entries, aliases, change log, sources, search.
+    "CREATE TABLE advisories (
+         rowid INTEGER PRIMARY KEY,
+         id TEXT NOT NULL UNIQUE,
+         modified TEXT NOT NULL,
+         modified_ns INTEGER NOT NULL,
+         published TEXT,
+         withdrawn TEXT,
+         kind TEXT NOT NULL,
+         severity TEXT NOT NULL,
+         summary TEXT,
+         aliases TEXT NOT NULL,
+         source TEXT NOT NULL,
+         raw TEXT NOT NULL,
+         first_seen TEXT NOT NULL,
+         last_changed TEXT NOT NULL
+     );
+     CREATE INDEX advisories_published ON advisories (published);
+     CREATE INDEX advisories_modified ON advisories (modified_ns);
+
+     CREATE TABLE affected (
+         advisory INTEGER NOT NULL REFERENCES advisories (rowid) ON DELETE CASCADE,
+         idx INTEGER NOT NULL,
+         ecosystem TEXT NOT NULL,
+         ecosystem_full TEXT NOT NULL,
+         name TEXT NOT NULL,
+         normalized TEXT NOT NULL,
+         entry TEXT NOT NULL,
+         PRIMARY KEY (advisory, idx)
+     ) WITHOUT ROWID;
+     CREATE INDEX affected_package ON affected (ecosystem, normalized);
+
+     CREATE TABLE aliases (
+         alias TEXT NOT NULL,
+         advisory INTEGER NOT NULL REFERENCES advisories (rowid) ON DELETE CASCADE,
+         PRIMARY KEY (alias, advisory)
+     ) WITHOUT ROWID;
+     CREATE INDEX aliases_advisory ON aliases (advisory);
+
+     CREATE TABLE changes (
+         seq INTEGER PRIMARY KEY AUTOINCREMENT,
+         advisory_id TEXT NOT NULL,
+         change TEXT NOT NULL,
+         at TEXT NOT NULL
+     );
+
+     CREATE TABLE sources (
+         source TEXT NOT NULL,
+         scope TEXT NOT NULL,
+         cursor TEXT,
+         last_sync TEXT NOT NULL,
+         PRIMARY KEY (source, scope)
+     ) WITHOUT ROWID;
+
+     CREATE VIRTUAL TABLE search USING fts5 (
+         id, aliases, summary, details, packages,
+         content = '', contentless_delete = 1
+     );",
+];
+
+/// Applies every migration the database has not had yet.
+pub(crate) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let current: usize = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// The schema version this build writes.
+#[cfg(test)]
+pub(crate) fn latest() -> usize {
+    MIGRATIONS.len()
+}
