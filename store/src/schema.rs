@@ -79,8 +79,16 @@ pub(crate) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// The schema version this build writes.
 #[cfg(test)]
-pub(crate) fn latest() -> usize {
-    MIGRATIONS.len()
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_recorded_and_idempotent() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        migrate(&mut conn).unwrap();
+        let version: usize = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, MIGRATIONS.len());
+    }
 }
