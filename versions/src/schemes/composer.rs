@@ -9,9 +9,10 @@
 //! `p`, and an unknown word before all of them. When one version runs out, a number left
 //! in the other makes it greater, and a word left is weighed against a number.
 //!
-//! Two deliberate departures, both where PHP is not a total order: numbers longer than 64
-//! bits compare by value (PHP's `strtol` saturates them), and a trailing separator
-//! (`1.0-`) is ignored (PHP orders `1.0-` below itself).
+//! Three deliberate departures, all where PHP is not a total order: numbers longer than 64
+//! bits compare by value (PHP's `strtol` saturates them), a trailing separator (`1.0-`) is
+//! ignored (PHP orders `1.0-` below itself), and a word starting with `#` is an unknown
+//! word (see [`special_form`]).
 
 use std::cmp::Ordering;
 
@@ -34,9 +35,12 @@ enum Part {
 /// The order `version_compare` gives a number when weighing it against a word (`#`).
 const NUMBER: i8 = 4;
 
-/// `compare_special_version_forms`: the first special form the word starts with.
+/// `compare_special_version_forms`: the first special form the word starts with. PHP's
+/// list also has `#`, its internal stand-in for a number; a word of the version itself
+/// starting with `#` (`1#`) is read as unknown instead, since weighing it equal to every
+/// number would make the order intransitive (`62` > `0pl` > `#0` > `62`).
 fn special_form(word: &str) -> i8 {
-    const FORMS: [(&str, i8); 10] = [
+    const FORMS: [(&str, i8); 9] = [
         ("dev", 0),
         ("alpha", 1),
         ("a", 1),
@@ -44,7 +48,6 @@ fn special_form(word: &str) -> i8 {
         ("b", 2),
         ("RC", 3),
         ("rc", 3),
-        ("#", NUMBER),
         ("pl", 5),
         ("p", 5),
     ];

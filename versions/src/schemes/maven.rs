@@ -1,5 +1,6 @@
 //! Maven versions, ordered as `org.apache.maven.artifact.versioning.ComparableVersion`
-//! (maven-artifact 3.8, <https://maven.apache.org/pom.html#version-order-specification>).
+//! (maven-artifact 3.8, <https://maven.apache.org/pom.html#version-order-specification>),
+//! with the later fix for MNG-6964 so that the order is transitive.
 //!
 //! The version is split at `.`, at `-` and at every switch between digits and letters; a
 //! `-` (or a switch) opens a nested list. Numbers compare by value; qualifiers in the
@@ -84,10 +85,13 @@ impl Item {
             (Item::Qualifier(a), Some(Item::Qualifier(b))) => a.cmp(b),
             (Item::Qualifier(_), Some(_)) => Ordering::Less,
 
-            (Item::List(items), None) => match items.first() {
-                None => Ordering::Equal,
-                Some(first) => first.cmp_opt(None),
-            },
+            // Every item against nothing, not only the first: Maven's fix for MNG-6964,
+            // without which `1-0.1` = `1` < `1-a` < `1-0.1`.
+            (Item::List(items), None) => items
+                .iter()
+                .map(|item| item.cmp_opt(None))
+                .find(|o| o.is_ne())
+                .unwrap_or(Ordering::Equal),
             (Item::List(_), Some(Item::Number(_))) => Ordering::Less,
             (Item::List(_), Some(Item::Qualifier(_))) => Ordering::Greater,
             (Item::List(a), Some(Item::List(b))) => cmp_lists(a, b),
