@@ -24,6 +24,13 @@ pub enum CannotOrder {
         expected: String,
     },
 
+    /// An OSV range of a type the schema does not define.
+    #[error("expected a range of type SEMVER, ECOSYSTEM or GIT, but found {kind:?}")]
+    UnknownRangeType {
+        /// The type as the record writes it.
+        kind: String,
+    },
+
     /// Two already-parsed versions belong to different orderings.
     #[error("cannot compare a {left} version with a {right} version")]
     MixedSchemes {

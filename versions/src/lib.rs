@@ -1,4 +1,4 @@
-//! Version ordering for every OSV ecosystem, and OSV range evaluation.
+//! Version ordering for every OSV ecosystem, and OSV range evaluation ([`evaluate`]).
 //!
 //! A finder is only as right as its version ordering, so each ecosystem's versions are
 //! ordered the way that ecosystem's own tool orders them (see [`Scheme`]), and the result
@@ -23,12 +23,14 @@
 //! This crate knows nothing about files or databases.
 
 mod error;
+mod evaluate;
 mod num;
 mod scheme;
 pub mod schemes;
 mod version;
 
 pub use error::CannotOrder;
+pub use evaluate::{evaluate, evaluate_parsed, evaluate_record, Evaluation, Reason};
 pub use scheme::Scheme;
 pub use version::Version;
 
