@@ -1,0 +1,96 @@
+//! Languages the inspector parses with tree-sitter, chosen by file name, and parsing within
+//! a time cap (issue 7: huge or minified files are handled within time and size caps).
+
+use std::ops::ControlFlow;
+use std::time::{Duration, Instant};
+
+use tree_sitter::{Parser, Tree};
+
+/// A language with a tree-sitter grammar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// Python (`.py`, `.pyw`).
+    Python,
+    /// JavaScript (`.js`, `.mjs`, `.cjs`, `.jsx`).
+    JavaScript,
+    /// TypeScript (`.ts`, `.mts`, `.cts`).
+    TypeScript,
+    /// TypeScript with JSX (`.tsx`).
+    Tsx,
+    /// Go (`.go`).
+    Go,
+    /// Ruby (`.rb`, `.gemspec`, `Rakefile`, `Gemfile`).
+    Ruby,
+}
+
+impl Lang {
+    /// The language of a file, from its name.
+    pub fn detect(path: &str) -> Option<Lang> {
+        let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+        let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+        match ext {
+            "py" | "pyw" => Some(Lang::Python),
+            "js" | "mjs" | "cjs" | "jsx" => Some(Lang::JavaScript),
+            "ts" | "mts" | "cts" => Some(Lang::TypeScript),
+            "tsx" => Some(Lang::Tsx),
+            "go" => Some(Lang::Go),
+            "rb" | "gemspec" => Some(Lang::Ruby),
+            _ if name == "rakefile" || name == "gemfile" => Some(Lang::Ruby),
+            _ => None,
+        }
+    }
+
+    /// Whether the language is JavaScript or TypeScript (they share the analysis).
+    pub fn is_js(self) -> bool {
+        matches!(self, Lang::JavaScript | Lang::TypeScript | Lang::Tsx)
+    }
+
+    fn grammar(self) -> tree_sitter::Language {
+        match self {
+            Lang::Python => tree_sitter_python::LANGUAGE.into(),
+            Lang::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
+            Lang::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+            Lang::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
+            Lang::Go => tree_sitter_go::LANGUAGE.into(),
+            Lang::Ruby => tree_sitter_ruby::LANGUAGE.into(),
+        }
+    }
+}
+
+/// Why a file has no syntax tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParseFailure {
+    /// The parser ran past the time cap.
+    Timeout(Duration),
+    /// The grammar could not be loaded (a version mismatch between grammar and library).
+    Grammar(String),
+}
+
+/// Parses `text`, giving up after `timeout`.
+pub fn parse(lang: Lang, text: &str, timeout: Duration) -> Result<Tree, ParseFailure> {
+    let mut parser = Parser::new();
+    parser
+        .set_language(&lang.grammar())
+        .map_err(|e| ParseFailure::Grammar(e.to_string()))?;
+
+    let started = Instant::now();
+    let mut progress = |_: &tree_sitter::ParseState| {
+        if started.elapsed() > timeout {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    };
+    let options = tree_sitter::ParseOptions::new().progress_callback(&mut progress);
+    let bytes = text.as_bytes();
+    let mut read = |offset: usize, _: tree_sitter::Point| -> &[u8] {
+        if offset < bytes.len() {
+            &bytes[offset..]
+        } else {
+            &[]
+        }
+    };
+    parser
+        .parse_with_options(&mut read, None, Some(options))
+        .ok_or(ParseFailure::Timeout(timeout))
+}
