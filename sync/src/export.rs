@@ -36,7 +36,11 @@ pub(crate) fn sync_export(
             reason,
         })?;
     let listing = String::from_utf8_lossy(&listing);
-    let available: Vec<&str> = listing.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let available: Vec<&str> = listing
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
 
     let mut report = SyncReport::default();
     let mut wanted: Vec<&str> = Vec::new();
@@ -117,7 +121,9 @@ fn sync_ecosystem(
         let bytes = fetch
             .get(&zip_path)
             .map_err(EcosystemError::Fetch)?
-            .ok_or_else(|| EcosystemError::Fetch(format!("{}: not found", fetch.locate(&zip_path))))?;
+            .ok_or_else(|| {
+                EcosystemError::Fetch(format!("{}: not found", fetch.locate(&zip_path)))
+            })?;
         let records =
             ZipRecords::new(&bytes, &fetch.locate(&zip_path)).map_err(EcosystemError::Fetch)?;
         progress.finish();

@@ -18,10 +18,10 @@ mod local;
 
 use std::path::PathBuf;
 
-use serde::Serialize;
 pub use export::ExportOptions;
 pub use fetch::HttpClient;
 pub use ingest::{Progress, Quiet, Rejected};
+use serde::Serialize;
 use store::{Store, Tally};
 
 /// The public OSV export.
@@ -110,7 +110,6 @@ impl SyncReport {
         self.rejected.extend(other.rejected);
         self.failures.extend(other.failures);
     }
-
 }
 
 /// A part of a source that could not be synced.

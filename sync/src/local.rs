@@ -25,7 +25,10 @@ pub(crate) fn sync_tree(
     walk(dir, &mut files, &mut report);
     files.sort();
 
-    progress.start(&format!("records in {}", dir.display()), Some(files.len() as u64));
+    progress.start(
+        &format!("records in {}", dir.display()),
+        Some(files.len() as u64),
+    );
     let ingested = ingest(store, source, &FileRecords(files), &[("", None)], progress)?;
     progress.finish();
     report.tally = ingested.tally;
@@ -76,7 +79,10 @@ pub(crate) fn sync_zip(
         }
     })?;
 
-    progress.start(&format!("records in {}", path.display()), Some(records.len() as u64));
+    progress.start(
+        &format!("records in {}", path.display()),
+        Some(records.len() as u64),
+    );
     let ingested = ingest(store, source, &records, &[("", None)], progress)?;
     progress.finish();
     Ok(SyncReport {

@@ -5,6 +5,9 @@
 //! A test that needs it calls [`shared_dir`]: on a fresh clone without it the test says it
 //! is skipped and returns, except under `CI=true`, where a missing directory is a failure.
 
+pub mod export;
+pub mod http;
+
 use std::path::{Path, PathBuf};
 
 /// The workspace root (the folder holding the top-level `Cargo.toml`).
