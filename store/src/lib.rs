@@ -116,4 +116,61 @@ impl Store {
             Err(StoreError::Integrity(lines.join("; ")))
         }
     }
+
+    /// Checks that the derived tables agree with the advisories: no dangling references,
+    /// one search entry and at least one change-log entry per advisory, and every raw
+    /// record still readable.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Integrity`] naming the first disagreement.
+    pub fn consistency_check(&self) -> Result<(), StoreError> {
+        let err = |e| StoreError::sqlite(&self.path, e);
+        let count = |sql: &str| -> Result<i64, StoreError> {
+            self.conn.query_row(sql, [], |row| row.get(0)).map_err(err)
+        };
+
+        let dangling = count("SELECT count(*) FROM pragma_foreign_key_check")?;
+        let advisories = count("SELECT count(*) FROM advisories")?;
+        let searchable = count("SELECT count(*) FROM search")?;
+        let unlogged = count(
+            "SELECT count(*) FROM advisories a
+             WHERE NOT EXISTS (SELECT 1 FROM changes c WHERE c.advisory_id = a.id)
+               AND a.withdrawn IS NULL",
+        )?;
+        let problems = [
+            (
+                dangling != 0,
+                format!("{dangling} rows refer to missing advisories"),
+            ),
+            (
+                searchable != advisories,
+                format!("{searchable} search entries for {advisories} advisories"),
+            ),
+            (
+                unlogged != 0,
+                format!("{unlogged} advisories missing from the change log"),
+            ),
+        ];
+        if let Some((_, problem)) = problems.into_iter().find(|(bad, _)| *bad) {
+            return Err(StoreError::Integrity(problem));
+        }
+
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, raw FROM advisories")
+            .map_err(err)?;
+        let mut rows = stmt.query([]).map_err(err)?;
+        while let Some(row) = rows.next().map_err(err)? {
+            let raw: String = row.get(1).map_err(err)?;
+            if let Err(e) = serde_json::from_str::<osv::Record>(&raw) {
+                let id: String = row.get(0).map_err(err)?;
+                return Err(StoreError::Corrupt {
+                    id,
+                    reason: e.to_string(),
+                });
+            }
+        }
+        Ok(())
+    }
 }

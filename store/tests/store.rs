@@ -202,3 +202,17 @@ fn reopening_keeps_data_and_schema() {
     let missing = Store::open_existing(&dir.path().join("none.db"));
     assert!(matches!(missing, Err(StoreError::NoDatabase(_))));
 }
+
+#[test]
+fn consistency_check_passes_on_a_written_store() {
+    let (_dir, mut store) = open();
+    let batch: Vec<_> = (0..50)
+        .map(|i| record(&format!("MAL-{i}"), "2026-01-01T00:00:00Z", ""))
+        .collect();
+    store.apply("test", &batch, &[]).unwrap();
+    store
+        .apply("test", &[record("MAL-3", "2026-02-01T00:00:00Z", "")], &[])
+        .unwrap();
+    store.consistency_check().unwrap();
+    store.integrity_check().unwrap();
+}
