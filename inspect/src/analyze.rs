@@ -546,6 +546,12 @@ const CMD_SINKS: &[&str] = &[
     "Open3.popen3",
     "Open3.popen2",
     "Process.spawn",
+    "Popen",
+    "check_output",
+    "check_call",
+    "getoutput",
+    "spawnSync",
+    "execSync",
     "system",
     "spawn",
 ];
@@ -602,6 +608,8 @@ const DECODERS: &[&str] = &[
     "reveal",
     "unpack1",
     "inflate",
+    "NewDecoder",
+    "AppendDecode",
 ];
 
 fn ends_with_any(q: &str, pats: &[&str]) -> bool {
@@ -883,6 +891,20 @@ impl<'a> Analyzer<'a> {
     // ---- the walk -------------------------------------------------------------------
 
     fn run(&mut self, root: Node) {
+        // Code pushed far to the right of a short statement hides it from reviewers.
+        for (i, l) in self.lines.clone().iter().enumerate() {
+            if let Some(pos) = l.find(&" ".repeat(100)) {
+                if l[..pos].trim().len() < 40 && !l[pos..].trim().is_empty() && !self.minified {
+                    self.emit(
+                        i + 1,
+                        "obfuscated-code",
+                        Severity::High,
+                        "code hidden after a long run of spaces".into(),
+                        vec![],
+                    );
+                }
+            }
+        }
         self.walk(root);
     }
 
@@ -977,6 +999,24 @@ impl<'a> Analyzer<'a> {
             | "binary" => self.check_string_root(node),
             "identifier" | "property_identifier" => {
                 let t = self.text(node);
+                if t.starts_with("__armor") || t.starts_with("__pyarmor") {
+                    self.emit(
+                        Self::line(node),
+                        "pyarmor",
+                        Severity::Medium,
+                        "PyArmor-protected code".into(),
+                        vec![],
+                    );
+                }
+                if t.len() >= 4 && t.chars().all(|c| c == '_') {
+                    self.emit(
+                        Self::line(node),
+                        "obfuscated-code",
+                        Severity::Medium,
+                        "identifier made only of underscores".into(),
+                        vec![],
+                    );
+                }
                 if t.starts_with("_0x") && t.len() > 4 {
                     self.obfuscated_names += 1;
                     if self.obfuscated_names == 1 {
@@ -1003,9 +1043,8 @@ impl<'a> Analyzer<'a> {
                 self.check_subscript(node)
             }
             "attribute" | "member_expression" | "selector_expression" => self.check_attribute(node),
-            "unary_expression" | "for_statement" | "while_statement" | "composite_literal" => {
-                self.check_misc(node)
-            }
+            "unary_expression" | "for_statement" | "while_statement" | "composite_literal"
+            | "array" => self.check_misc(node),
             _ => {}
         }
 
@@ -1493,6 +1532,8 @@ impl<'a> Analyzer<'a> {
             | "list_splat"
             | "dictionary_splat"
             | "unary_expression"
+            | "keyed_element"
+            | "literal_element"
             | "parenthesized_statements" => {
                 let mut out = Val::default();
                 let mut c = node.walk();
@@ -1917,6 +1958,7 @@ impl<'a> Analyzer<'a> {
             .iter()
             .any(|d| q == *d || q.ends_with(&format!(".{d}")) || seg == *d)
             || (seg == "decode" && is_codec_decode(&arg_vals))
+            || matches!(q, "decode" | "decrypt" | "deobfuscate" | "unscramble")
             || (q.ends_with("Buffer.from")
                 && arg_vals
                     .get(1)
@@ -1966,6 +2008,20 @@ impl<'a> Analyzer<'a> {
     /// Taint for calls that read sensitive data.
     fn call_sources(&mut self, q: &str, seg: &str, line: usize, args: &[Val], out: &mut Val) {
         let first = args.first().and_then(|v| v.s.clone()).unwrap_or_default();
+        // Queries of browser password and cookie stores.
+        let lower_first = first.to_ascii_lowercase();
+        if seg == "execute"
+            && [
+                "password_value",
+                "encrypted_value",
+                "moz_cookies",
+                "moz_logins",
+            ]
+            .iter()
+            .any(|k| lower_first.contains(k))
+        {
+            *out = std::mem::take(out).with_taint(taint::BROWSER, line);
+        }
         let bit = if ends_with_any(
             q,
             &[
@@ -2278,6 +2334,58 @@ impl<'a> Analyzer<'a> {
             .or_default()
             .insert(simple.clone());
 
+        // Go `enc.Decode(dst, src)` fills `dst` with decoded bytes.
+        if self.lang == Lang::Go && seg == "Decode" {
+            if let Some(dst) = args.first().filter(|a| a.kind() == "identifier") {
+                let key = self.text(*dst).to_string();
+                let entry = self.vars.entry(key).or_default();
+                entry.taint |= taint::DECODED;
+            }
+        }
+        // JS spawn(cmd, args, { detached: true, stdio: 'ignore' }).
+        if self.lang.is_js()
+            && matches!(
+                seg.as_str(),
+                "spawn" | "spawnSync" | "exec" | "execFile" | "fork"
+            )
+        {
+            let detached = args.iter().any(|a| {
+                a.kind() == "object" && {
+                    let t = self.text(*a).replace(' ', "");
+                    t.contains("detached:true") || t.contains("windowsHide:true")
+                }
+            });
+            if detached {
+                self.emit(
+                    line,
+                    "silent-process",
+                    Severity::Medium,
+                    "starts a detached process that outlives the installer".into(),
+                    vec![],
+                );
+            }
+        }
+        if matches!(seg.as_str(), "writeFileSync" | "writeFile" | "WriteFile") {
+            let p = arg_vals
+                .first()
+                .and_then(|v| v.s.clone())
+                .unwrap_or_default();
+            let lp = p.to_ascii_lowercase();
+            if [
+                ".exe", ".dll", ".so", ".dylib", ".scr", ".bat", ".ps1", ".vbs",
+            ]
+            .iter()
+            .any(|e| lp.ends_with(e))
+            {
+                self.emit(
+                    line,
+                    "download-exec",
+                    Severity::High,
+                    format!("writes an executable or library file {p}"),
+                    vec![p.clone()],
+                );
+            }
+        }
         self.check_network(node, q, &seg, &arg_vals, &kw_vals, line);
         self.check_exec(node, q, &seg, &args, &arg_vals, &kw_vals, line);
         self.check_background(q, &seg, &args, &arg_vals, &kw_vals, line);
@@ -2360,7 +2468,6 @@ impl<'a> Analyzer<'a> {
             q,
             &[
                 "net.Dial",
-                "tls.Dial",
                 "websocket.Dial",
                 "net.DialTimeout",
                 "TCPSocket.new",
@@ -2497,9 +2604,17 @@ impl<'a> Analyzer<'a> {
         kwargs: &[(String, Val)],
         line: usize,
     ) {
-        let is_eval =
-            ends_with_any(q, EVAL_SINKS) || (q == "Function" && node.kind() == "new_expression");
+        let is_eval = (ends_with_any(q, EVAL_SINKS) && !(self.lang == Lang::Ruby && q == "exec"))
+            || (q == "Function" && node.kind() == "new_expression");
+        let python_c = vals.iter().any(|v| {
+            v.list.len() >= 3
+                && v.list[0]
+                    .as_deref()
+                    .is_some_and(|p| p.starts_with("python"))
+                && v.list[1].as_deref() == Some("-c")
+        });
         let is_cmd = ends_with_any(q, CMD_SINKS)
+            || python_c
             || (seg == "spawn" && q.starts_with("self."))
             || (self.lang == Lang::Ruby && matches!(q, "exec" | "system" | "spawn"));
         if !is_eval && !is_cmd {
@@ -2706,6 +2821,9 @@ impl<'a> Analyzer<'a> {
             }
             return;
         }
+        if joined.starts_with("start explorer") {
+            return;
+        }
         let bad = BAD_PROGRAMS.contains(&program_base.trim_end_matches(".exe"))
             || program.starts_with("/tmp/")
             || program_base.ends_with(".exe") && !program_base.starts_with("python")
@@ -2729,7 +2847,9 @@ impl<'a> Analyzer<'a> {
             && !program_base.starts_with('*')
             && !program_base.starts_with('{')
         {
-            if program_base == "ld_preload=/tmp/lib" || program_base.contains('=') {
+            if program_base.contains('=')
+                || !(program.contains('/') || program.contains('\\') || program.contains('.'))
+            {
                 return;
             }
             self.emit(
@@ -2961,7 +3081,10 @@ impl<'a> Analyzer<'a> {
                 if first.len() >= 6
                     && first.len() % 2 == 0
                     && first.chars().all(|c| c.is_ascii_hexdigit())
-                    && !first.chars().all(|c| c.is_ascii_digit())
+                    && (!first.chars().all(|c| c.is_ascii_digit())
+                        || q.len() <= 2
+                            && hex_decode(&first)
+                                .is_some_and(|b| b.iter().all(|c| c.is_ascii_alphabetic())))
                 {
                     if let Some(bytes) = hex_decode(&first) {
                         if bytes.iter().all(|b| b.is_ascii_graphic() || *b == b' ')
@@ -3161,7 +3284,10 @@ impl<'a> Analyzer<'a> {
                         vec![first.clone()],
                     );
                 } else if !is_harmless
-                    && (p.is_empty() || p.starts_with("/tmp") || !p.contains('.'))
+                    && (p.is_empty()
+                        || p.starts_with("/tmp")
+                        || p.starts_with('.')
+                        || !p.contains('.'))
                 {
                     self.emit(
                         line,
@@ -3661,6 +3787,33 @@ impl<'a> Analyzer<'a> {
         let line = Self::line(node);
         let text = self.text(node);
         match node.kind() {
+            "array" if self.lang.is_js() => {
+                // obfuscator.io string arrays: "67328CLnbnw", "4551950sCJhcH", ...
+                let mut c = node.walk();
+                let items: Vec<&str> = node
+                    .named_children(&mut c)
+                    .filter(|n| n.kind() == "string")
+                    .map(|n| self.text(n).trim_matches(['"', '\'']))
+                    .collect();
+                let rotated = items
+                    .iter()
+                    .filter(|s| {
+                        let digits = s.chars().take_while(|c| c.is_ascii_digit()).count();
+                        digits >= 3
+                            && s.len() > digits + 2
+                            && s[digits..].chars().all(|c| c.is_ascii_alphabetic())
+                    })
+                    .count();
+                if items.len() >= 6 && rotated * 2 >= items.len() {
+                    self.emit(
+                        line,
+                        "obfuscated-code",
+                        Severity::High,
+                        "obfuscator-style rotated string array".into(),
+                        vec![],
+                    );
+                }
+            }
             "unary_expression" if self.lang.is_js() => {
                 if text.starts_with("!![]") || text.starts_with("+!!") || text == "!![]" {
                     self.emit(

@@ -208,6 +208,9 @@ const CREDENTIAL_PATHS: &[(&str, &str)] = &[
     (".bash_history", "shell history"),
     (".zsh_history", "shell history"),
     ("filezilla", "FileZilla saved passwords"),
+    ("password_value", "browser password store"),
+    ("encrypted_value", "browser cookie store"),
+    ("moz_cookies", "browser cookie store"),
 ];
 
 /// Shell payloads inside strings. (lower-cased needle, code, severity, what)
@@ -329,7 +332,7 @@ const PAYLOADS: &[(&str, &str, Severity, &str)] = &[
         "regsvr32 loads a DLL",
     ),
     (
-        "ld_preload=",
+        "ld_preload",
         "dll-hijacking",
         Severity::High,
         "LD_PRELOAD library injection",
@@ -527,7 +530,7 @@ fn credential_context(lower: &str, needle: &str) -> bool {
     match needle {
         "discord" | "exodus" | "electrum" | "metamask" | "keychain" | "tdata" | "filezilla"
         | "telegram desktop" => {
-            (lower.contains('/') || lower.contains('\\')) && !lower.contains("://")
+            (lower.contains('/') || lower.contains('\\')) && !lower.contains("http")
         }
         "/cookies" | "\\cookies" => {
             lower.contains("chrome")
@@ -537,6 +540,7 @@ fn credential_context(lower: &str, needle: &str) -> bool {
                 || lower.contains("default")
         }
         "/etc/passwd" => !lower.contains("://"),
+        "password_value" | "encrypted_value" | "moz_cookies" => lower.contains("select"),
         _ => true,
     }
 }
@@ -545,6 +549,7 @@ fn payload_context(lower: &str, needle: &str) -> bool {
     match needle {
         "| sh" | "|sh" | "| bash" | "|bash" => lower.contains("curl ") || lower.contains("wget "),
         "crontab" => lower.contains("crontab -") || lower.contains("@reboot"),
+        "ld_preload" => lower.contains('/') && lower.len() > 12,
         "bash -i" => lower.contains(">&") || lower.contains("/dev/"),
         _ => true,
     }

@@ -199,6 +199,7 @@ pub fn install_scripts(path: &str, text: &str) -> Vec<Signal> {
         let hook = &c[1];
         let script = &c[2];
         let lower = script.to_ascii_lowercase();
+        let lower = lower.trim_start_matches("npx ").to_string();
         if ROUTINE_SCRIPTS
             .iter()
             .any(|r| lower.starts_with(r) || lower == *r)

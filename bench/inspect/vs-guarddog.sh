@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Benchmark (not a timed test): `radar inspect` against GuardDog on the same PyPI archives,
+# in the same run, printing both wall times and the ratio (issue 7 asks for >= 20x).
+# Usage: vs-guarddog.sh CORPUS_DIR [GUARDDOG]   (CORPUS_DIR made by
+#        ../shared/bench/make-benign-corpus.sh; GUARDDOG defaults to `guarddog` on PATH,
+#        install with `pip install guarddog`).
+set -euo pipefail
+corpus=${1:?usage: vs-guarddog.sh CORPUS_DIR [GUARDDOG]}
+guarddog=${2:-guarddog}
+here=$(cd "$(dirname "$0")/../.." && pwd)
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+cargo build --release -q -p radar --manifest-path "$here/Cargo.toml"
+radar="${CARGO_TARGET_DIR:-$here/target}/release/radar"
+mapfile -t archives < <(ls "$corpus"/pypi/* | sort)
+echo "${#archives[@]} PyPI archives from $corpus/pypi"
+
+start=$(date +%s.%N)
+"$radar" inspect --quiet --format json "${archives[@]}" > "$out/radar.json" || true
+radar_s=$(echo "$(date +%s.%N) - $start" | bc)
+
+start=$(date +%s.%N)
+for a in "${archives[@]}"; do
+  "$guarddog" pypi scan --no-sandbox --output-format json "$a" > "$out/gd-$(basename "$a").json" 2>/dev/null || true
+done
+gd_s=$(echo "$(date +%s.%N) - $start" | bc)
+
+radar_mal=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(sum(p["verdict"]=="malicious" for p in r["packages"]), sum(p["verdict"]=="suspicious" for p in r["packages"]))' "$out/radar.json")
+gd_high=$(python3 - "$out" <<'PY'
+import json, glob, sys
+n = 0
+for f in glob.glob(sys.argv[1] + "/gd-*.json"):
+    try:
+        d = json.load(open(f))
+    except Exception:
+        continue
+    if isinstance(d, dict) and (d.get("score") or 0) >= 5:
+        n += 1
+print(n)
+PY
+)
+printf 'radar inspect: %.1f s (malicious, suspicious: %s)\n' "$radar_s" "$radar_mal"
+printf 'guarddog:      %.1f s (scored >= 5: %s)\n' "$gd_s" "$gd_high"
+printf 'ratio:         %.1fx faster\n' "$(echo "$gd_s / $radar_s" | bc -l)"
