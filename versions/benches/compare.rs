@@ -133,7 +133,31 @@ fn compare(c: &mut Criterion) {
         });
     }
     group.finish();
+
+    // The baseline: the same comparisons from text, parsing both sides every time.
+    let mut group = c.benchmark_group("compare_from_text");
+    for scheme in Scheme::ALL {
+        let texts = samples(scheme);
+        let pairs = texts.len() * texts.len();
+        group.throughput(Throughput::Elements(pairs as u64));
+        group.bench_function(scheme.name(), |b| {
+            b.iter(|| {
+                for x in texts {
+                    for y in texts {
+                        black_box(scheme.compare(black_box(x), black_box(y)).expect("parses"));
+                    }
+                }
+            });
+        });
+    }
+    group.finish();
 }
 
-criterion_group!(benches, compare);
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .warm_up_time(std::time::Duration::from_secs(1))
+        .measurement_time(std::time::Duration::from_secs(2));
+    targets = compare
+}
 criterion_main!(benches);

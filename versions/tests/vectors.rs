@@ -29,7 +29,7 @@ const FILES: &[(&str, Scheme)] = &[
 ];
 
 /// Lines we believe wrong, with the reason; they are checked to still fail, so a fix
-/// upstream or here shows up. See the crate README for the reasoning.
+/// upstream or here shows up; each entry gives its reasoning.
 const DISPUTED: &[(&str, &str, &str)] = &[
     // apk-tools: the file mixes apk-tools 2 readings (an empty number, as in `1-r`,
     // `0..8` or `.2`, is a zero: lines 2, 16-22, 43, 64-66) with apk-tools 3 readings (an

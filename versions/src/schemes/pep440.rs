@@ -256,9 +256,10 @@ fn optional_number(cur: &mut Cursor<'_>) -> Num {
     match cur.digits() {
         Some(n) => n,
         None => {
-            // Keep the separator only when nothing else could use it: a following
-            // post/dev group brings its own optional separator, so give it back.
-            if cur.peek().is_some() {
+            // The regular expression may end the group on the separator (`1.0a.+local`
+            // is valid); give it back only when a post or dev keyword may follow, since
+            // those groups bring their own optional separator.
+            if cur.peek().is_some_and(|b| b.is_ascii_alphabetic()) {
                 cur.at = mark;
             }
             Num::ZERO
@@ -426,3 +427,51 @@ impl PartialEq for Pep440Version {
 }
 
 impl Eq for Pep440Version {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn standard(text: &str) -> bool {
+        matches!(Pep440Version::parse(text), Ok(Pep440Version::Standard(_)))
+    }
+
+    #[test]
+    fn appendix_b_spellings_are_standard() {
+        for text in [
+            "1.0",
+            "v1.0",
+            " 1.0 ",
+            "1!2.0",
+            "1.0a1",
+            "1.0-ALPHA.1",
+            "1.0a.",
+            "1.0a.+local",
+            "1.0a-",
+            "1.0.post",
+            "1.0-1",
+            "1.0rev2",
+            "1.0.dev",
+            "1.0-dev-1",
+            "1.0+ubuntu.1",
+            "1.0c1.post2.dev3+abc",
+        ] {
+            assert!(standard(text), "{text} should be a PEP 440 version");
+        }
+    }
+
+    #[test]
+    fn other_strings_are_legacy() {
+        for text in [
+            "1.0-foo",
+            "dev",
+            "1.0+",
+            "1..0",
+            "1.0a_x",
+            "2.0.0-bulbasaur",
+        ] {
+            assert!(!standard(text), "{text} should be a legacy version");
+        }
+        assert!(Pep440Version::parse("  ").is_err());
+    }
+}
