@@ -24,14 +24,20 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Compare and sort versions under an ecosystem's ordering.
+    #[command(subcommand)]
+    Version(commands::version::VersionCommand),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose);
 
     let global = commands::Global { quiet: cli.quiet };
-    let result: anyhow::Result<ExitCode> = match cli.command {};
+    let result: anyhow::Result<ExitCode> = match cli.command {
+        Command::Version(command) => commands::version::run(command, &global),
+    };
 
     match result {
         Ok(code) => code,

@@ -1,6 +1,7 @@
 //! One module per subcommand: each turns its parsed flags into settings and calls the
 //! stages.
 
+pub mod version;
 
 
 /// Settings shared by every subcommand.
