@@ -375,6 +375,8 @@ struct Analyzer<'a> {
     signals: Vec<Signal>,
     /// Functions that send over the network.
     net_funcs: HashSet<String>,
+    /// Functions that send collected data (exfiltration).
+    exfil_funcs: HashSet<String>,
     /// Functions each function calls (simple names).
     calls: HashMap<String, HashSet<String>>,
     background: Vec<BackgroundStart>,
@@ -613,8 +615,24 @@ const DECODERS: &[&str] = &[
 ];
 
 fn ends_with_any(q: &str, pats: &[&str]) -> bool {
-    pats.iter()
-        .any(|p| q == *p || q.ends_with(&format!(".{p}")))
+    pats.iter().any(|p| {
+        q == *p
+            || q.len() > p.len() && q.ends_with(p) && q.as_bytes()[q.len() - p.len() - 1] == b'.'
+    })
+}
+
+/// Keeps qualified names short: only their tail matters for matching, and callee texts of
+/// chained calls can be kilobytes long.
+fn cap_name(mut name: String) -> String {
+    const MAX: usize = 160;
+    if name.len() > MAX {
+        let mut cut = name.len() - MAX;
+        while !name.is_char_boundary(cut) {
+            cut += 1;
+        }
+        name = name.split_off(cut);
+    }
+    name
 }
 
 fn last_seg(q: &str) -> &str {
@@ -821,6 +839,7 @@ impl<'a> Analyzer<'a> {
             class_stack: Vec::new(),
             signals: Vec::new(),
             net_funcs: HashSet::new(),
+            exfil_funcs: HashSet::new(),
             calls: HashMap::new(),
             background: Vec::new(),
             env_overrides: Vec::new(),
@@ -1373,7 +1392,31 @@ impl<'a> Analyzer<'a> {
 
     fn assign_target(&mut self, target: Node, value: Node, mut val: Val, line: usize) {
         val.def_line = line;
+        // `.src = url + data` on an image or script element sends the data (a beacon).
+        let target_text = self.text(target);
+        if (target_text.ends_with(".src") || target_text.ends_with(".href"))
+            && val.s.as_deref().is_some_and(|u| u.starts_with("http"))
+            && val.taint & taint::SENSITIVE != 0
+        {
+            self.exfil_funcs.insert(self.function());
+            self.emit(
+                line,
+                "data-exfiltration",
+                Severity::Critical,
+                format!("sends {} in a beacon URL", describe_taint(val.taint)),
+                vec![val.s.clone().unwrap_or_default()],
+            );
+            self.emit_origins(&val);
+        }
         match target.kind() {
+            "subscript" | "subscript_expression" | "element_reference" => {
+                // found[name] = value: the container now holds the value's data.
+                if let Some(obj) = target.named_child(0) {
+                    let key = self.target_key(obj);
+                    let entry = self.vars.entry(key).or_default();
+                    entry.absorb(&val);
+                }
+            }
             "identifier"
             | "constant"
             | "attribute"
@@ -1607,7 +1650,7 @@ impl<'a> Analyzer<'a> {
                 let mut v = Val::default();
                 v.absorb(&base);
                 v.name = Some(match &base.name {
-                    Some(b) => format!("{b}.{field_name}"),
+                    Some(b) => cap_name(format!("{b}.{field_name}")),
                     None => field_name.clone(),
                 });
                 let name = v.name.clone().unwrap_or_default();
@@ -1631,7 +1674,7 @@ impl<'a> Analyzer<'a> {
                 if let (Some(b), Some(key)) = (&base.name, &idx.s) {
                     let key = key.trim_matches('*');
                     let b = b.trim_end_matches(".__dict__");
-                    v.name = Some(format!("{b}.{key}"));
+                    v.name = Some(cap_name(format!("{b}.{key}")));
                     if is_env_object(b) {
                         // os.environ['X'] / ENV['X'] / process.env['X']: one variable.
                         v.taint &= !taint::ENV_ALL;
@@ -1683,7 +1726,7 @@ impl<'a> Analyzer<'a> {
                             .or_else(|| p.named_child(0))
                             .map(|k| unquote(self.text(k)).to_ascii_lowercase())
                             .unwrap_or_default();
-                        if is_auth_key(&key) {
+                        if is_auth_header(&key) {
                             continue;
                         }
                         let value = p.child_by_field_name("value").or_else(|| p.named_child(1));
@@ -1774,7 +1817,9 @@ impl<'a> Analyzer<'a> {
 
     /// Taint for names that are sources themselves (attribute access, no call needed).
     fn source_taint_for_name(&mut self, name: &str, line: usize, v: &mut Val) {
-        if is_env_object(name) {
+        if name == "document.cookie" {
+            *v = std::mem::take(v).with_taint(taint::BROWSER, line);
+        } else if is_env_object(name) {
             *v = std::mem::take(v).with_taint(taint::ENV_ALL, line);
         } else if let Some(rest) = env_member(name) {
             let bit = if is_secret_env(rest) {
@@ -1817,7 +1862,7 @@ impl<'a> Analyzer<'a> {
             let name = match func {
                 Some(f) => {
                     let v = self.eval(f);
-                    v.name.unwrap_or_else(|| self.text(f).to_string())
+                    cap_name(v.name.unwrap_or_else(|| self.text(f).to_string()))
                 }
                 None => String::new(),
             };
@@ -1901,7 +1946,7 @@ impl<'a> Analyzer<'a> {
 
         // String-producing calls keep their constant.
         match seg {
-            "join" => {
+            "join" if !q.contains("path") => {
                 // "sep".join([...]) / [..].join("sep")
                 let sep = if self.lang == Lang::Python {
                     receiver_val.s.clone().or_else(|| {
@@ -1947,6 +1992,13 @@ impl<'a> Analyzer<'a> {
                     }
                 }
             }
+            "join" if q.contains("path") => {
+                let parts: Vec<String> = arg_vals
+                    .iter()
+                    .map(|v| v.s.clone().unwrap_or_else(|| "*".into()))
+                    .collect();
+                out.s = Some(parts.join("/"));
+            }
             "str" | "String" | "string" | "bytes" | "Buffer.from" | "from" => {
                 out.s = first_s.clone();
             }
@@ -1954,9 +2006,7 @@ impl<'a> Analyzer<'a> {
         }
 
         // Decoders: the result is decoded data; constants are decoded when possible.
-        let is_decoder = DECODERS
-            .iter()
-            .any(|d| q == *d || q.ends_with(&format!(".{d}")) || seg == *d)
+        let is_decoder = DECODERS.iter().any(|d| seg == *d)
             || (seg == "decode" && is_codec_decode(&arg_vals))
             || matches!(q, "decode" | "decrypt" | "deobfuscate" | "unscramble")
             || (q.ends_with("Buffer.from")
@@ -1966,8 +2016,12 @@ impl<'a> Analyzer<'a> {
                     .is_some_and(|e| e == "base64" || e == "hex"))
             || (q.ends_with("codecs.decode") && arg_vals.get(1).is_some());
         if is_decoder {
-            out = out.with_taint(taint::DECODED, line);
-            if let Some(d) = self.decoded_constant(node, q, &arg_vals) {
+            let decoded = self.decoded_constant(node, q, &arg_vals);
+            // String.fromCharCode(x) with computed codes is ordinary string building.
+            if seg != "fromCharCode" || decoded.is_some() {
+                out = out.with_taint(taint::DECODED, line);
+            }
+            if let Some(d) = decoded {
                 out.s = Some(d);
             }
         }
@@ -2489,12 +2543,13 @@ impl<'a> Analyzer<'a> {
             }
         }
 
-        let payload = self.payload_taint(args, kwargs, !is_dns);
+        let payload = self.payload_taint(args, kwargs, !is_dns && !writes_to_conn && !socket_send);
         let sensitive = payload.taint & taint::SENSITIVE;
         let env_var = payload.taint & taint::ENV_VAR;
         if is_dns {
             let name_val = args.first().cloned().unwrap_or_default();
             if name_val.taint & (taint::SENSITIVE | taint::ENV_VAR) != 0 {
+                self.exfil_funcs.insert(self.function());
                 self.emit(
                     line,
                     "dns-exfiltration",
@@ -2532,6 +2587,7 @@ impl<'a> Analyzer<'a> {
                 .filter(|s| s.contains("://") || s.contains('.'))
                 .take(3)
                 .collect();
+            self.exfil_funcs.insert(self.function());
             self.emit(
                 line,
                 "data-exfiltration",
@@ -2668,6 +2724,37 @@ impl<'a> Analyzer<'a> {
                 vec![],
             );
             return;
+        }
+        if is_cmd && all.taint & taint::SENSITIVE != 0 {
+            self.exfil_funcs.insert(self.function());
+            self.emit(
+                line,
+                "data-exfiltration",
+                Severity::Critical,
+                format!("passes {} to a command", describe_taint(all.taint)),
+                vec![],
+            );
+            self.emit_origins(&all);
+        }
+        if is_cmd && self.lang.is_js() {
+            let shell = first.s.as_deref().is_some_and(|p| {
+                matches!(
+                    p,
+                    "/bin/sh" | "/bin/bash" | "sh" | "bash" | "cmd.exe" | "powershell.exe"
+                )
+            });
+            let socket = self.src.contains("net.connect(")
+                || self.src.contains("new net.Socket")
+                || self.src.contains("net.createConnection(");
+            if shell && socket && vals.len() <= 2 {
+                self.emit(
+                    line,
+                    "reverse-shell",
+                    Severity::Critical,
+                    "starts a shell next to a raw network connection (reverse shell)".into(),
+                    vec![],
+                );
+            }
         }
         if all.taint & taint::CLIPBOARD != 0 {
             self.emit(
@@ -2985,12 +3072,11 @@ impl<'a> Analyzer<'a> {
             .unwrap_or_default();
         let sensitive_module = is_sensitive_module(&module);
         // getattr(os, 'system'), Reflect.get(process, 'spawn'), Object.keys(os).find(..).
+        let member_val = vals.get(1).cloned().unwrap_or_default();
         if (matches!(q, "getattr" | "builtins.getattr" | "__builtins__.getattr")
-            && (sensitive_module
-                || vals
-                    .get(1)
-                    .and_then(|v| v.s.as_deref())
-                    .is_some_and(is_sensitive_member)))
+            && sensitive_module
+            && (member_val.s.as_deref().is_some_and(is_sensitive_member)
+                || args.get(1).is_some_and(|a| a.kind() != "string")))
             || (matches!(
                 q,
                 "Reflect.get"
@@ -3025,7 +3111,10 @@ impl<'a> Analyzer<'a> {
                 vec![],
             );
         }
-        if q.contains("__dict__.") || q.contains("__builtins__") && q.contains("vars") {
+        let dict_call = q
+            .split_once(".__dict__.")
+            .is_some_and(|(m, _)| is_sensitive_module(m));
+        if dict_call || q.contains("__builtins__") && q.contains("vars") {
             self.emit(
                 line,
                 "api-obfuscation",
@@ -3069,7 +3158,7 @@ impl<'a> Analyzer<'a> {
                 self.emit(
                     line,
                     "obfuscated-code",
-                    Severity::Medium,
+                    Severity::Low,
                     "builds a string from character codes".into(),
                     vec![],
                 );
@@ -3319,6 +3408,22 @@ impl<'a> Analyzer<'a> {
                 );
             }
         }
+        // res.pipe(fs.createWriteStream(p)): a download saved to disk.
+        if seg == "pipe"
+            && result.taint & taint::NETWORK != 0
+            && vals
+                .first()
+                .and_then(|v| v.name.as_deref())
+                .is_some_and(|n| n.ends_with("createWriteStream"))
+        {
+            self.emit(
+                line,
+                "download-exec",
+                Severity::High,
+                "saves a download to a file".into(),
+                vec![],
+            );
+        }
         // Go: io.Copy(f, network) writes a downloaded file; chmod +x.
         if q == "io.Copy" && vals.get(1).is_some_and(|v| v.taint & taint::NETWORK != 0) {
             let def = vals.first().map(|v| v.def_line).unwrap_or(line);
@@ -3537,6 +3642,12 @@ impl<'a> Analyzer<'a> {
             indicator,
         } in indicators::scan_string(&s)
         {
+            // A string alone is evidence of intent only for shells; the rest need a sink.
+            let severity = if code == "reverse-shell" {
+                severity
+            } else {
+                severity.min(Severity::Medium)
+            };
             // Links in user-facing messages are not endpoints the code calls.
             if code == "suspicious-endpoint"
                 && severity < Severity::High
@@ -3552,7 +3663,7 @@ impl<'a> Analyzer<'a> {
         // Whitespace hiding: a statement pushed far right on its line.
         if self.lang == Lang::Python
             && s.len() > 2000
-            && s.chars().filter(|c| *c == '\\').count() > 200
+            && s.chars().filter(|c| !c.is_ascii()).count() * 2 > s.chars().count()
         {
             self.emit(
                 line,
@@ -3871,7 +3982,7 @@ impl<'a> Analyzer<'a> {
 
     fn finish(mut self) -> Vec<Signal> {
         // Functions that reach the network, directly or through calls in this file.
-        let mut reach = self.net_funcs.clone();
+        let mut reach = self.exfil_funcs.clone();
         loop {
             let before = reach.len();
             for (f, callees) in &self.calls {
@@ -4006,12 +4117,20 @@ impl<'a> Analyzer<'a> {
 fn is_env_object(name: &str) -> bool {
     matches!(
         name,
-        "os.environ" | "process.env" | "ENV" | "os.environb" | "environ" | "os.Environ"
+        "os.environ" | "process.env" | "ENV" | "os.environb" | "os.Environ"
     ) || name.ends_with(".os.environ")
 }
 
 fn env_member(name: &str) -> Option<&str> {
     name.strip_prefix("process.env.")
+}
+
+/// Keys of a data structure that carry authentication, not payload.
+fn is_auth_header(key: &str) -> bool {
+    matches!(
+        key,
+        "auth" | "authorization" | "x-api-key" | "api_key" | "token" | "proxy"
+    )
 }
 
 fn is_auth_key(key: &str) -> bool {
@@ -4073,9 +4192,6 @@ fn is_sensitive_member(name: &str) -> bool {
             | "eval"
             | "hostname"
             | "getcwd"
-            | "env"
-            | "request"
-            | "get"
             | "spawnSync"
             | "fork"
             | "execFile"

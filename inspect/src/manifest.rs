@@ -185,7 +185,23 @@ fn read_package_json(path: &str, text: &str, meta: &mut Meta) {
             meta.version = v.to_string();
         }
     }
-    meta.signals.extend(install_scripts(path, text));
+    let scripts = install_scripts(path, text);
+    // Files that install scripts run (`node x.js`) execute at install time.
+    let dir = path
+        .rsplit_once('/')
+        .map(|(d, _)| format!("{d}/"))
+        .unwrap_or_default();
+    for s in &scripts {
+        let cmd = s.message.trim_start_matches("runs `");
+        for word in cmd.split_whitespace() {
+            let w = word.trim_end_matches('`');
+            if w.ends_with(".js") || w.ends_with(".cjs") || w.ends_with(".mjs") {
+                meta.install_files
+                    .push(format!("{dir}{}", w.trim_start_matches("./")));
+            }
+        }
+    }
+    meta.signals.extend(scripts);
 }
 
 /// `preinstall`/`install`/`postinstall` scripts, found line by line so each signal has its

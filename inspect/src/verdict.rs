@@ -56,6 +56,7 @@ const BEHAVIOUR: &[&str] = &[
     "clipboard-access",
     "screenshot",
     "steganography",
+    "silent-process",
 ];
 
 fn is_install_time(signal: &Signal, meta: &Meta) -> bool {
@@ -216,6 +217,15 @@ pub fn judge(signals: &[Signal], meta: &Meta) -> Judged {
             signals,
             &["download-exec", "make-executable", "process-spawn"],
             "downloads a program and runs it",
+        ));
+    }
+    if has("clipboard-access") && (has("obfuscated-code") || has("api-obfuscation")) {
+        score += 30;
+        combined = true;
+        evidence.push(chain(
+            signals,
+            &["clipboard-access", "obfuscated-code"],
+            "obfuscated code that reads and rewrites the clipboard (address hijacking)",
         ));
     }
     if has("typosquat") && signals.iter().any(|s| s.severity >= Severity::High) {

@@ -1,0 +1,2 @@
+from setuptools import setup
+setup(name="sisaws", version="1.0.0", packages=["sisaws"])

