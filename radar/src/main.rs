@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod commands;
+mod progress;
 
 /// Open Threat Radar: OSV advisories, finder, inspector and server in one binary.
 #[derive(Debug, Parser)]
@@ -19,12 +20,29 @@ struct Cli {
     #[arg(short, long, global = true)]
     quiet: bool,
 
+    /// The advisory database (default: the platform data directory).
+    #[arg(long, global = true, env = "RADAR_DB", value_name = "PATH")]
+    db: Option<std::path::PathBuf>,
+
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Bring the advisory database up to date from OSV exports, directories or files.
+    Sync(commands::sync::SyncArgs),
+    /// Inspect the advisory database.
+    #[command(subcommand)]
+    Db(commands::db::DbCommand),
+    /// Show one advisory by id or alias.
+    Show(commands::show::ShowArgs),
+    /// Search advisories by words, ids and package names.
+    Search(commands::search::SearchArgs),
+    /// Inspect package code for malicious behaviour without running it.
+    Inspect(commands::inspect::InspectArgs),
+    /// List the packages installed or locked under the given paths.
+    Inventory(commands::inventory::InventoryArgs),
     /// Compare and sort versions under an ecosystem's ordering.
     #[command(subcommand)]
     Version(commands::version::VersionCommand),
@@ -34,8 +52,17 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose);
 
-    let global = commands::Global { quiet: cli.quiet };
+    let global = commands::Global {
+        quiet: cli.quiet,
+        db: cli.db,
+    };
     let result: anyhow::Result<ExitCode> = match cli.command {
+        Command::Sync(args) => commands::sync::run(args, &global),
+        Command::Db(command) => commands::db::run(command, &global),
+        Command::Show(args) => commands::show::run(args, &global),
+        Command::Search(args) => commands::search::run(args, &global),
+        Command::Inspect(args) => commands::inspect::run(args, &global),
+        Command::Inventory(args) => commands::inventory::run(args, &global),
         Command::Version(command) => commands::version::run(command, &global),
     };
 
