@@ -2006,7 +2006,7 @@ impl<'a> Analyzer<'a> {
         }
 
         // Decoders: the result is decoded data; constants are decoded when possible.
-        let is_decoder = DECODERS.iter().any(|d| seg == *d)
+        let is_decoder = DECODERS.contains(&seg)
             || (seg == "decode" && is_codec_decode(&arg_vals))
             || matches!(q, "decode" | "decrypt" | "deobfuscate" | "unscramble")
             || (q.ends_with("Buffer.from")
