@@ -20,6 +20,24 @@
 //! # Ok::<(), versions::CannotOrder>(())
 //! ```
 //!
+//! Evaluation of an OSV affected entry says why a version matched:
+//!
+//! ```
+//! let entry: osv::Affected = serde_json::from_str(r#"{
+//!     "package": {"ecosystem": "PyPI", "name": "evil"},
+//!     "versions": ["1.2.0", "1.3.0", "1.3.1"]
+//! }"#).unwrap();
+//!
+//! match versions::evaluate(&entry, "1.3.1.0") {
+//!     versions::Evaluation::Affected(versions::Reason::Listed { index, .. }) => {
+//!         assert_eq!(index, 2)
+//!     }
+//!     other => panic!("expected a listed match, but found {other:?}"),
+//! }
+//! ```
+//!
+//! Where an ordering's reference implementation is not a total order, this crate departs
+//! from it as little as it can and says so in the module of that ordering ([`schemes`]).
 //! This crate knows nothing about files or databases.
 
 mod error;

@@ -42,7 +42,7 @@ struct Token {
     number: Num,
     /// The text of the token, for string comparisons.
     text: Box<str>,
-    /// The rank of a suffix token (see [`suffix_rank`]).
+    /// The rank of a suffix token.
     suffix: u8,
 }
 

@@ -12,7 +12,7 @@
 //! Three deliberate departures, all where PHP is not a total order: numbers longer than 64
 //! bits compare by value (PHP's `strtol` saturates them), a trailing separator (`1.0-`) is
 //! ignored (PHP orders `1.0-` below itself), and a word starting with `#` is an unknown
-//! word (see [`special_form`]).
+//! word (PHP weighs it like a number, which makes `62` > `0pl` > `#0` > `62`).
 
 use std::cmp::Ordering;
 

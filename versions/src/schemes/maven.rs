@@ -23,7 +23,7 @@ pub struct MavenVersion {
 #[derive(Clone, Debug)]
 enum Item {
     Number(Num),
-    /// A qualifier, already mapped to its rank (see [`qualifier_rank`]).
+    /// A qualifier, already mapped to its rank.
     Qualifier(Qualifier),
     List(Vec<Item>),
 }
