@@ -157,149 +157,229 @@ fn evaluate_keeping(affected: &Affected, mut installed: Installed<'_>) -> (Evalu
 }
 
 fn evaluate_entry(affected: &Affected, installed: &mut Installed<'_>) -> Evaluation {
-    // An entry without a package matches nothing (OSV schema, `affected[].package`).
-    let Some(package) = &affected.package else {
-        return Evaluation::NotAffected;
-    };
-    let ecosystem_scheme = Scheme::for_ecosystem(&package.ecosystem);
-    let mut cannot: Option<CannotOrder> = None;
+    PreparedAffected::new(affected).evaluate_installed(installed)
+}
 
-    // Step 1: the `versions` list — as text, then under the ecosystem's equality.
-    if let Some(index) = affected.versions.iter().position(|v| v == installed.text) {
-        return Evaluation::Affected(Reason::Listed {
-            index,
-            version: affected.versions[index].clone(),
-            scheme: None,
-        });
-    }
-    if !affected.versions.is_empty() {
-        match ecosystem_scheme
-            .clone()
-            .and_then(|scheme| installed.get(scheme).cloned())
-        {
-            Ok(version) => {
-                for (index, listed) in affected.versions.iter().enumerate() {
-                    match version.scheme().parse(listed) {
-                        Ok(listed_version) if listed_version == version => {
-                            return Evaluation::Affected(Reason::Listed {
-                                index,
-                                version: listed.clone(),
-                                scheme: Some(version.scheme()),
-                            });
-                        }
-                        Ok(_) => {}
-                        Err(e) => cannot = cannot.or(Some(e)),
+/// An affected entry with every version it names parsed once, for evaluating many
+/// installed versions against it (or one against it many times).
+#[derive(Debug)]
+pub struct PreparedAffected<'a> {
+    affected: &'a Affected,
+    /// The ecosystem's ordering, or why there is none.
+    scheme: Result<Scheme, CannotOrder>,
+    /// The `versions` list under the ecosystem's ordering (empty without one).
+    listed: Vec<Result<Version, CannotOrder>>,
+    ranges: Vec<PreparedRange>,
+}
+
+#[derive(Debug)]
+enum PreparedRange {
+    /// A `GIT` range: kept, never matching a package version.
+    Git,
+    /// A range whose versions cannot be ordered.
+    Cannot(CannotOrder),
+    /// Events sorted by the range's ordering, and the limits.
+    Ready {
+        scheme: Scheme,
+        bounds: Vec<Bound>,
+        limits: Vec<Version>,
+    },
+}
+
+/// An event with its parsed version; `None` is `introduced: "0"`, before everything.
+#[derive(Debug)]
+struct Bound {
+    event: Event,
+    version: Option<Version>,
+}
+
+impl<'a> PreparedAffected<'a> {
+    /// Parses the versions an affected entry names: its `versions` list and the events
+    /// of its ranges.
+    pub fn new(affected: &'a Affected) -> Self {
+        let scheme = match &affected.package {
+            Some(package) => Scheme::for_ecosystem(&package.ecosystem),
+            None => Err(CannotOrder::UnknownEcosystem {
+                ecosystem: String::new(),
+            }),
+        };
+        let listed = match &scheme {
+            Ok(scheme) => affected.versions.iter().map(|v| scheme.parse(v)).collect(),
+            Err(_) => Vec::new(),
+        };
+        let ranges = affected
+            .ranges
+            .iter()
+            .map(|range| {
+                let scheme = match &range.kind {
+                    RangeKind::Git => return PreparedRange::Git,
+                    RangeKind::Semver => Scheme::SemVer,
+                    RangeKind::Ecosystem => match &scheme {
+                        Ok(scheme) => *scheme,
+                        Err(e) => return PreparedRange::Cannot(e.clone()),
+                    },
+                    RangeKind::Unknown(kind) => {
+                        return PreparedRange::Cannot(CannotOrder::UnknownRangeType {
+                            kind: kind.clone(),
+                        })
                     }
+                };
+                match prepare_range(&range.events, scheme) {
+                    Ok((bounds, limits)) => PreparedRange::Ready {
+                        scheme,
+                        bounds,
+                        limits,
+                    },
+                    Err(e) => PreparedRange::Cannot(e),
                 }
-            }
-            Err(e) => cannot = cannot.or(Some(e)),
+            })
+            .collect();
+
+        PreparedAffected {
+            affected,
+            scheme,
+            listed,
+            ranges,
         }
     }
 
-    // Step 2: each range, in its own ordering.
-    for (index, range) in affected.ranges.iter().enumerate() {
-        let scheme = match &range.kind {
-            RangeKind::Git => continue,
-            RangeKind::Semver => Scheme::SemVer,
-            RangeKind::Ecosystem => match &ecosystem_scheme {
-                Ok(scheme) => *scheme,
-                Err(e) => {
-                    cannot = cannot.or(Some(e.clone()));
+    /// Evaluates a version given as text.
+    pub fn evaluate(&self, version: &str) -> Evaluation {
+        self.evaluate_installed(&mut Installed::new(version, None))
+    }
+
+    /// Evaluates an already-parsed version.
+    pub fn evaluate_parsed(&self, version: &Version) -> Evaluation {
+        self.evaluate_installed(&mut Installed::new(version.as_str(), Some(version)))
+    }
+
+    fn evaluate_installed(&self, installed: &mut Installed<'_>) -> Evaluation {
+        // An entry without a package matches nothing (OSV schema, `affected[].package`).
+        if self.affected.package.is_none() {
+            return Evaluation::NotAffected;
+        }
+        let versions = &self.affected.versions;
+        let mut cannot: Option<CannotOrder> = None;
+
+        // Step 1: the `versions` list — as text, then under the ecosystem's equality.
+        if let Some(index) = versions.iter().position(|v| v == installed.text) {
+            return Evaluation::Affected(Reason::Listed {
+                index,
+                version: versions[index].clone(),
+                scheme: None,
+            });
+        }
+        if !versions.is_empty() {
+            match self.scheme.clone().and_then(|s| installed.get(s).cloned()) {
+                Ok(version) => {
+                    for (index, listed) in self.listed.iter().enumerate() {
+                        match listed {
+                            Ok(listed) if *listed == version => {
+                                return Evaluation::Affected(Reason::Listed {
+                                    index,
+                                    version: versions[index].clone(),
+                                    scheme: Some(version.scheme()),
+                                });
+                            }
+                            Ok(_) => {}
+                            Err(e) => cannot = cannot.or_else(|| Some(e.clone())),
+                        }
+                    }
+                }
+                Err(e) => cannot = cannot.or(Some(e)),
+            }
+        }
+
+        // Step 2: each range, in its own ordering.
+        for (index, range) in self.ranges.iter().enumerate() {
+            let (scheme, bounds, limits) = match range {
+                PreparedRange::Git => continue,
+                PreparedRange::Cannot(e) => {
+                    cannot = cannot.or_else(|| Some(e.clone()));
                     continue;
                 }
-            },
-            RangeKind::Unknown(kind) => {
-                cannot = cannot.or(Some(CannotOrder::UnknownRangeType { kind: kind.clone() }));
-                continue;
-            }
-        };
-        let version = match installed.get(scheme) {
-            Ok(version) => version.clone(),
-            Err(e) => {
-                cannot = cannot.or(Some(e));
-                continue;
-            }
-        };
-        match in_range(&range.events, &version) {
-            Ok(Some((introduced, closed_by))) => {
+                PreparedRange::Ready {
+                    scheme,
+                    bounds,
+                    limits,
+                } => (*scheme, bounds, limits),
+            };
+            let version = match installed.get(scheme) {
+                Ok(version) => version,
+                Err(e) => {
+                    cannot = cannot.or(Some(e));
+                    continue;
+                }
+            };
+            if let Some((introduced, closed_by)) = walk(bounds, limits, version) {
                 return Evaluation::Affected(Reason::Range {
                     index,
-                    kind: range.kind.as_str().to_string(),
+                    kind: self.affected.ranges[index].kind.as_str().to_string(),
                     introduced,
                     closed_by,
                     scheme,
                 });
             }
-            Ok(None) => {}
-            Err(e) => cannot = cannot.or(Some(e)),
         }
+
+        // Step 3: nothing matched; say so only if nothing was left undecided.
+        cannot.map_or(Evaluation::NotAffected, Evaluation::CannotOrder)
     }
-
-    // Step 3: nothing matched; say so only if nothing was left undecided.
-    cannot.map_or(Evaluation::NotAffected, Evaluation::CannotOrder)
 }
 
-/// An event with its parsed version; `None` is `introduced: "0"`, before everything.
-struct Bound<'e> {
-    event: &'e Event,
-    version: Option<Version>,
-}
-
-fn cmp_bound(version: &Version, bound: &Bound<'_>) -> Ordering {
+fn cmp_bound(version: &Version, bound: &Bound) -> Ordering {
     match &bound.version {
         None => Ordering::Greater,
         Some(b) => version.compare(b).unwrap_or(Ordering::Equal),
     }
 }
 
-/// The schema's `includes` and `before_limits` for one range. Returns the span holding
-/// the version (its opening and closing events), `None` when outside, or why the events
-/// cannot be ordered.
-fn in_range(
+/// Parses a range's events with its ordering and sorts them (`introduced: "0"` first; a
+/// stable sort keeps the record's order between equal versions); limits apart.
+fn prepare_range(
     events: &[Event],
-    version: &Version,
-) -> Result<Option<(Event, Option<Event>)>, CannotOrder> {
-    let scheme = version.scheme();
-
-    // Step 1: parse every event version with the range's ordering.
+    scheme: Scheme,
+) -> Result<(Vec<Bound>, Vec<Version>), CannotOrder> {
     let mut bounds = Vec::with_capacity(events.len());
     let mut limits = Vec::new();
     for event in events {
-        let parsed = match event {
-            Event::Introduced(v) if v == "0" => None,
-            // `limit: "*"` is "no limit" (the schema's GIT convention); skip it.
-            Event::Limit(v) if v == "*" => continue,
-            other => Some(scheme.parse(other.version())?),
-        };
         match event {
-            Event::Limit(_) => limits.push(parsed),
-            _ => bounds.push(Bound {
-                event,
-                version: parsed,
+            Event::Introduced(v) if v == "0" => bounds.push(Bound {
+                event: event.clone(),
+                version: None,
+            }),
+            // `limit: "*"` is "no limit" (the schema's GIT convention); skip it.
+            Event::Limit(v) if v == "*" => {}
+            Event::Limit(v) => limits.push(scheme.parse(v)?),
+            other => bounds.push(Bound {
+                event: other.clone(),
+                version: Some(scheme.parse(other.version())?),
             }),
         }
     }
 
-    // Step 2: sort by version, `introduced: "0"` first; a stable sort keeps the record's
-    // order between equal versions.
     bounds.sort_by(|a, b| match (&a.version, &b.version) {
         (None, None) => Ordering::Equal,
         (None, Some(_)) => Ordering::Less,
         (Some(_), None) => Ordering::Greater,
         (Some(x), Some(y)) => x.compare(y).unwrap_or(Ordering::Equal),
     });
+    Ok((bounds, limits))
+}
 
-    // Step 3: limits — the version must be below at least one of them.
+/// The schema's `includes` and `before_limits` for one prepared range: the span holding
+/// the version (its opening and closing events), or `None` when outside.
+fn walk(bounds: &[Bound], limits: &[Version], version: &Version) -> Option<(Event, Option<Event>)> {
+    // Limits: the version must be below at least one of them.
     if !limits.is_empty()
         && !limits
             .iter()
-            .flatten()
             .any(|limit| version.compare(limit) == Ok(Ordering::Less))
     {
-        return Ok(None);
+        return None;
     }
 
-    // Step 4: walk the events; the last one that applies decides.
+    // The events in order; the last one that applies decides.
     let mut open: Option<usize> = None;
     for (i, bound) in bounds.iter().enumerate() {
         let order = cmp_bound(version, bound);
@@ -311,11 +391,11 @@ fn in_range(
         }
     }
 
-    Ok(open.map(|i| {
+    open.map(|i| {
         let closed_by = bounds[i + 1..]
             .iter()
             .find(|b| matches!(b.event, Event::Fixed(_) | Event::LastAffected(_)))
             .map(|b| b.event.clone());
         (bounds[i].event.clone(), closed_by)
-    }))
+    })
 }

@@ -48,7 +48,9 @@ pub mod schemes;
 mod version;
 
 pub use error::CannotOrder;
-pub use evaluate::{evaluate, evaluate_parsed, evaluate_record, Evaluation, Reason};
+pub use evaluate::{
+    evaluate, evaluate_parsed, evaluate_record, Evaluation, PreparedAffected, Reason,
+};
 pub use scheme::Scheme;
 pub use version::Version;
 

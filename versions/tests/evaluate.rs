@@ -3,7 +3,8 @@
 
 use osv::{Affected, Event};
 use versions::{
-    evaluate, evaluate_parsed, evaluate_record, CannotOrder, Evaluation, Reason, Scheme,
+    evaluate, evaluate_parsed, evaluate_record, CannotOrder, Evaluation, PreparedAffected, Reason,
+    Scheme,
 };
 
 fn affected(json: &str) -> Affected {
@@ -211,16 +212,18 @@ fn parsed_versions_evaluate_alike() {
             "ranges": [{"type": "ECOSYSTEM",
                         "events": [{"introduced": "2.0-alpha-1"}, {"fixed": "2.0.1"}]}]}"#,
     );
+    let prepared = PreparedAffected::new(&entry);
     for text in ["2.0-beta-1", "2.0", "2.0.1", "1.9", "2.0-SNAPSHOT"] {
         let parsed = Scheme::Maven
             .parse(text)
             .expect("Maven reads every version");
-        assert_eq!(
-            evaluate_parsed(&entry, &parsed),
-            evaluate(&entry, text),
-            "{text}"
-        );
+        let expected = evaluate(&entry, text);
+        assert_eq!(evaluate_parsed(&entry, &parsed), expected, "{text}");
+        assert_eq!(prepared.evaluate_parsed(&parsed), expected, "{text}");
+        assert_eq!(prepared.evaluate(text), expected, "{text}");
     }
+    assert!(evaluate(&entry, "2.0").is_affected());
+    assert!(!evaluate(&entry, "2.0.1").is_affected());
 }
 
 fn record(withdrawn: bool) -> osv::Record {
