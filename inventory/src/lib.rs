@@ -295,6 +295,14 @@ pub struct Package {
     pub locations: Vec<Location>,
 }
 
+impl Package {
+    /// Whether advisories of the registry may be matched against this package: only
+    /// packages that came from the ecosystem's registry.
+    pub fn is_registry(&self) -> bool {
+        self.source == Source::Registry
+    }
+}
+
 /// A package archive found in the tree (`.whl`, `.tar.gz`, `.tgz`, `.gem`, `.nupkg`,
 /// `.crate`), with its hash, for comparison with advisories' file-hash indicators.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

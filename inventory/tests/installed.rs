@@ -253,25 +253,82 @@ fn java_archives_and_nested_jars() {
     assert!(inventory.errors[0].error.contains("WEB-INF/lib/broken.jar"));
 }
 
-/// A minimal 64-bit little-endian ELF file holding a `.go.buildinfo` section in the Go 1.18+
-/// format (inline varint-prefixed strings).
-fn go_elf(go_version: &str, modinfo: &str) -> Vec<u8> {
-    let sentinel = [
-        0x30u8, 0x77, 0xaf, 0x0c, 0x92, 0x74, 0x08, 0x02, 0x41, 0xe1, 0xc1, 0x07, 0xe6, 0xd6, 0x18,
+/// The module information framed by the 16-byte sentinels Go's linker writes around it.
+fn framed(modinfo: &str) -> Vec<u8> {
+    let mut framed = vec![
+        0x30, 0x77, 0xaf, 0x0c, 0x92, 0x74, 0x08, 0x02, 0x41, 0xe1, 0xc1, 0x07, 0xe6, 0xd6, 0x18,
         0xe6,
     ];
-    let mut framed = sentinel.to_vec();
     framed.extend_from_slice(modinfo.as_bytes());
     framed.extend_from_slice(&[
         0xf9, 0x32, 0x43, 0x31, 0x86, 0x18, 0x20, 0x72, 0x00, 0x82, 0x42, 0x10, 0x41, 0x16, 0xd8,
         0xf2,
     ]);
+    framed
+}
 
+/// A minimal 64-bit little-endian ELF executable with the given `(name, address, bytes)`
+/// sections after the section-name table.
+fn elf(sections: &[(&str, u64, Vec<u8>)]) -> Vec<u8> {
+    let mut names = b"\0.shstrtab\0".to_vec();
+    let mut name_offsets = Vec::new();
+    for (name, _, _) in sections {
+        name_offsets.push(names.len() as u32);
+        names.extend_from_slice(name.as_bytes());
+        names.push(0);
+    }
+
+    let mut file = vec![0u8; 64];
+    file[..4].copy_from_slice(b"\x7fELF");
+    file[4] = 2; // 64-bit
+    file[5] = 1; // little-endian
+    file[6] = 1;
+    file[0x10] = 2; // ET_EXEC
+    let names_at = file.len() as u64;
+    file.extend_from_slice(&names);
+    let mut placed = Vec::new();
+    for (_, _, bytes) in sections {
+        placed.push(file.len() as u64);
+        file.extend_from_slice(bytes);
+    }
+    let headers_at = (file.len() as u64).div_ceil(8) * 8;
+    file.resize(headers_at as usize, 0);
+    file[0x28..0x30].copy_from_slice(&headers_at.to_le_bytes());
+    file[0x3A..0x3C].copy_from_slice(&64u16.to_le_bytes());
+    file[0x3C..0x3E].copy_from_slice(&(sections.len() as u16 + 2).to_le_bytes());
+    file[0x3E..0x40].copy_from_slice(&1u16.to_le_bytes());
+
+    let header = |name: u32, kind: u32, address: u64, offset: u64, size: u64| {
+        let mut header = vec![0u8; 64];
+        header[0..4].copy_from_slice(&name.to_le_bytes());
+        header[4..8].copy_from_slice(&kind.to_le_bytes());
+        header[0x10..0x18].copy_from_slice(&address.to_le_bytes());
+        header[0x18..0x20].copy_from_slice(&offset.to_le_bytes());
+        header[0x20..0x28].copy_from_slice(&size.to_le_bytes());
+        header
+    };
+    file.extend(header(0, 0, 0, 0, 0));
+    file.extend(header(1, 3, 0, names_at, names.len() as u64));
+    for (i, (_, address, bytes)) in sections.iter().enumerate() {
+        file.extend(header(
+            name_offsets[i],
+            1,
+            *address,
+            placed[i],
+            bytes.len() as u64,
+        ));
+    }
+    file.resize(file.len().max(2048), 0);
+    file
+}
+
+/// `.go.buildinfo` in the Go 1.18+ format: inline varint-prefixed strings.
+fn go_elf(go_version: &str, modinfo: &str) -> Vec<u8> {
     let mut buildinfo = b"\xff Go buildinf:".to_vec();
     buildinfo.push(8);
     buildinfo.push(2);
     buildinfo.resize(32, 0);
-    for string in [go_version.as_bytes(), &framed] {
+    for string in [go_version.as_bytes(), &framed(modinfo)] {
         let mut length = string.len();
         loop {
             let byte = (length & 0x7f) as u8;
@@ -284,39 +341,33 @@ fn go_elf(go_version: &str, modinfo: &str) -> Vec<u8> {
         }
         buildinfo.extend_from_slice(string);
     }
+    elf(&[(".go.buildinfo", 0x1000, buildinfo)])
+}
 
-    let names = b"\0.shstrtab\0.go.buildinfo\0";
-    let names_at = 64u64;
-    let buildinfo_at = names_at + names.len() as u64;
-    let headers_at = (buildinfo_at + buildinfo.len() as u64).div_ceil(8) * 8;
+/// `.go.buildinfo` in the format before Go 1.18: pointers to Go string headers in
+/// `.rodata`.
+fn go_elf_pointers(go_version: &str, modinfo: &str) -> Vec<u8> {
+    let modinfo = framed(modinfo);
+    let mut buildinfo = b"\xff Go buildinf:".to_vec();
+    buildinfo.push(8);
+    buildinfo.push(0);
+    buildinfo.extend_from_slice(&0x2000u64.to_le_bytes());
+    buildinfo.extend_from_slice(&0x2010u64.to_le_bytes());
+    buildinfo.resize(32, 0);
 
-    let mut elf = vec![0u8; 64];
-    elf[..4].copy_from_slice(b"\x7fELF");
-    elf[4] = 2; // 64-bit
-    elf[5] = 1; // little-endian
-    elf[6] = 1;
-    elf[0x10] = 2; // ET_EXEC
-    elf[0x28..0x30].copy_from_slice(&headers_at.to_le_bytes());
-    elf[0x3A..0x3C].copy_from_slice(&64u16.to_le_bytes());
-    elf[0x3C..0x3E].copy_from_slice(&3u16.to_le_bytes());
-    elf[0x3E..0x40].copy_from_slice(&1u16.to_le_bytes());
-    elf.extend_from_slice(names);
-    elf.extend_from_slice(&buildinfo);
-    elf.resize(headers_at as usize, 0);
-
-    let section = |name: u32, kind: u32, offset: u64, size: u64| {
-        let mut header = vec![0u8; 64];
-        header[0..4].copy_from_slice(&name.to_le_bytes());
-        header[4..8].copy_from_slice(&kind.to_le_bytes());
-        header[0x18..0x20].copy_from_slice(&offset.to_le_bytes());
-        header[0x20..0x28].copy_from_slice(&size.to_le_bytes());
-        header
-    };
-    elf.extend(section(0, 0, 0, 0));
-    elf.extend(section(1, 3, names_at, names.len() as u64));
-    elf.extend(section(11, 1, buildinfo_at, buildinfo.len() as u64));
-    elf.resize(elf.len().max(2048), 0);
-    elf
+    let mut rodata = Vec::new();
+    let version_at = 0x2020u64;
+    let modinfo_at = version_at + go_version.len() as u64;
+    rodata.extend_from_slice(&version_at.to_le_bytes());
+    rodata.extend_from_slice(&(go_version.len() as u64).to_le_bytes());
+    rodata.extend_from_slice(&modinfo_at.to_le_bytes());
+    rodata.extend_from_slice(&(modinfo.len() as u64).to_le_bytes());
+    rodata.extend_from_slice(go_version.as_bytes());
+    rodata.extend_from_slice(&modinfo);
+    elf(&[
+        (".go.buildinfo", 0x1000, buildinfo),
+        (".rodata", 0x2000, rodata),
+    ])
 }
 
 #[test]
@@ -332,6 +383,12 @@ fn go_binaries_build_info() {
     std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).unwrap();
     // A non-executable copy and a shell script are not read as programs.
     std::fs::write(dir.path().join("data"), go_elf("go1.21.5", modinfo)).unwrap();
+    // A program built before Go 1.18 (pointer format).
+    let old = dir.path().join("old");
+    let old_modinfo = "path\texample.com/old\nmod\texample.com/old\t(devel)\t\n\
+                       dep\tgithub.com/pkg/errors\tv0.9.1\th1:x=\n";
+    std::fs::write(&old, go_elf_pointers("go1.16.3", old_modinfo)).unwrap();
+    std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o755)).unwrap();
     let script = dir.path().join("run");
     std::fs::write(&script, format!("#!/bin/sh\n{}", " ".repeat(2000))).unwrap();
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
@@ -345,18 +402,26 @@ fn go_binaries_build_info() {
     assert_eq!(
         found,
         vec![
+            ("example.com/old", None, Source::Workspace),
             ("example.com/tool", Some("1.4.0"), Source::Workspace),
+            ("github.com/pkg/errors", Some("0.9.1"), Source::Registry),
             ("github.com/spf13/cobra", Some("1.8.0"), Source::Registry),
             ("golang.org/x/sys", Some("0.15.0"), Source::Registry),
+            ("stdlib", Some("1.16.3"), Source::Registry),
             ("stdlib", Some("1.21.5"), Source::Registry),
         ]
     );
-    assert!(inventory
+    let paths: Vec<_> = inventory
         .packages
         .iter()
-        .all(|p| p.locations[0].path == "tool"));
+        .map(|p| p.locations[0].path.as_str())
+        .collect();
     assert_eq!(
-        inventory.packages[1].purl,
+        paths,
+        vec!["old", "tool", "old", "tool", "tool", "old", "tool"]
+    );
+    assert_eq!(
+        inventory.packages[3].purl,
         "pkg:golang/github.com/spf13/cobra@v1.8.0"
     );
     assert!(inventory.errors.is_empty(), "{:?}", inventory.errors);

@@ -147,10 +147,10 @@ fn table(found: &inventory::Inventory, out: &mut impl Write) -> std::io::Result<
     Ok(())
 }
 
-/// A location's path, prefixed by its root's index when several roots were scanned.
+/// A location's path: relative to the root for one root, absolute for several.
 fn root_prefixed(found: &inventory::Inventory, root: usize, path: &str) -> String {
     if found.roots.len() > 1 {
-        format!("[{root}] {path}")
+        found.absolute_path(root, path).display().to_string()
     } else {
         path.to_string()
     }
