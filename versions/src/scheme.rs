@@ -11,7 +11,7 @@ pub enum Scheme {
     /// PEP 440, as `packaging` orders it (PyPI).
     Pep440,
     /// SemVer 2.0 precedence (npm, crates.io, Hex, SwiftURL, Bitnami, Julia, ConanCenter,
-    /// and `SEMVER` ranges).
+    /// VSCode, and `SEMVER` ranges).
     SemVer,
     /// SemVer with Go's `v` prefix and `+incompatible` (Go).
     GoSemVer,
@@ -50,6 +50,8 @@ const ECOSYSTEMS: &[(&str, Scheme)] = &[
     ("Bitnami", Scheme::SemVer),
     ("Julia", Scheme::SemVer),
     ("ConanCenter", Scheme::SemVer),
+    // The Marketplace requires a SemVer `version` in an extension's manifest.
+    ("VSCode", Scheme::SemVer),
     ("Go", Scheme::GoSemVer),
     ("Maven", Scheme::Maven),
     ("NuGet", Scheme::NuGet),

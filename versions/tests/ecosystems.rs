@@ -15,6 +15,7 @@ fn every_osv_ecosystem_with_an_ordering_finds_it() {
         ("Bitnami", Scheme::SemVer),
         ("Julia", Scheme::SemVer),
         ("ConanCenter", Scheme::SemVer),
+        ("VSCode", Scheme::SemVer),
         ("Go", Scheme::GoSemVer),
         ("Maven", Scheme::Maven),
         ("NuGet", Scheme::NuGet),
