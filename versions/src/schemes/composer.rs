@@ -7,7 +7,9 @@
 //! the `.`-separated parts: numbers by value, words by their special form — any word
 //! starting with `dev` < `alpha` = `a` < `beta` = `b` < `RC` = `rc` < a number < `pl` =
 //! `p`, and an unknown word before all of them. When one version runs out, a number left
-//! in the other makes it greater, and a word left is weighed against a number.
+//! in the other makes it greater, and a word left is weighed against a number. Special
+//! forms match case-sensitively, as in PHP: `RC` and `rc` are known, `BETA` is an unknown
+//! word (the vectors generated with php-src confirm `1.9.0-ALPHA.1` = `1.9.0-BETA.1`).
 //!
 //! Three deliberate departures, all where PHP is not a total order: numbers longer than 64
 //! bits compare by value (PHP's `strtol` saturates them), a trailing separator (`1.0-`) is
