@@ -35,7 +35,14 @@ fn compare_reports_what_it_cannot_order() {
         .stderr(contains("no known version ordering for ecosystem \"GIT\""));
 
     radar()
-        .args(["version", "compare", "--ecosystem", "Hackage", "1.0", "1.0-beta"])
+        .args([
+            "version",
+            "compare",
+            "--ecosystem",
+            "Hackage",
+            "1.0",
+            "1.0-beta",
+        ])
         .assert()
         .code(2)
         .stderr(contains("pvp ordering: expected"));
