@@ -652,8 +652,6 @@ fn is_secret_env(name: &str) -> bool {
         "ACCESS_KEY",
         "PRIVATE_KEY",
         "CREDENTIAL",
-        "AUTH",
-        "SESSION",
     ]
     .iter()
     .any(|k| n.contains(k))
@@ -2725,7 +2723,18 @@ impl<'a> Analyzer<'a> {
             );
             return;
         }
-        if is_cmd && all.taint & taint::SENSITIVE != 0 {
+        let network_tool = command_words(&first).first().is_some_and(|p| {
+            let base = p
+                .rsplit(['/', '\\'])
+                .next()
+                .unwrap_or(p)
+                .to_ascii_lowercase();
+            matches!(
+                base.as_str(),
+                "curl" | "wget" | "nc" | "ncat" | "powershell" | "scp"
+            )
+        });
+        if is_cmd && network_tool && all.taint & taint::SENSITIVE != 0 {
             self.exfil_funcs.insert(self.function());
             self.emit(
                 line,
@@ -2784,7 +2793,7 @@ impl<'a> Analyzer<'a> {
                         self.emit(
                             line,
                             "dynamic-code-exec",
-                            Severity::Medium,
+                            Severity::Low,
                             "evaluates code held in a string".into(),
                             vec![],
                         );
@@ -2803,7 +2812,7 @@ impl<'a> Analyzer<'a> {
                         self.emit(
                             line,
                             "dynamic-code-exec",
-                            Severity::Medium,
+                            Severity::Low,
                             "evaluates code built in a variable".into(),
                             vec![],
                         );
@@ -2843,7 +2852,7 @@ impl<'a> Analyzer<'a> {
                         self.emit(
                             line,
                             "dynamic-code-exec",
-                            Severity::Medium,
+                            Severity::Low,
                             "evaluates code built at run time".into(),
                             vec![],
                         );
@@ -3088,10 +3097,17 @@ impl<'a> Analyzer<'a> {
                 && !module.ends_with(".env"))
         {
             let member = vals.get(1).and_then(|v| v.s.clone()).unwrap_or_default();
+            // A computed attribute name is common metaprogramming; a named dangerous one
+            // fetched by reflection is hiding it.
+            let severity = if is_sensitive_member(&member) {
+                Severity::High
+            } else {
+                Severity::Low
+            };
             self.emit(
                 line,
                 "api-obfuscation",
-                Severity::High,
+                severity,
                 format!("reaches {module}.{member} through reflection"),
                 vec![],
             );
@@ -3746,7 +3762,10 @@ impl<'a> Analyzer<'a> {
         let key = idx.s.clone().unwrap_or_default();
         let index_text = self.text(index);
         // process['spawn'], os['hostname'], os.__dict__['startfile'], global[Buffer.from(..)]
-        if base_name.ends_with("__dict__") {
+        if base_name
+            .strip_suffix(".__dict__")
+            .is_some_and(|m| is_sensitive_module(m) || m == "__builtins__")
+        {
             self.emit(
                 line,
                 "api-obfuscation",

@@ -66,8 +66,23 @@ fn is_install_time(signal: &Signal, meta: &Meta) -> bool {
         || signal.function.ends_with(".run") && base == "setup.py"
 }
 
-/// Judges a package from its signals.
-pub fn judge(signals: &[Signal], meta: &Meta) -> Judged {
+/// Judges a package from its signals. Signals in test suites are reported but not judged:
+/// tests of HTTP clients and shells legitimately post environments and spawn processes.
+pub fn judge(all_signals: &[Signal], meta: &Meta) -> Judged {
+    let judged: Vec<Signal> = all_signals
+        .iter()
+        .filter(|s| !crate::is_test_path(&s.file))
+        .cloned()
+        .collect();
+    let signals = judged.as_slice();
+    // Bundled builds inline whole dependency trees: they can make a package suspicious,
+    // but combinations across a bundle are not evidence of one behaviour.
+    let bundle_only = |codes: &[&str]| {
+        signals
+            .iter()
+            .filter(|s| codes.contains(&s.code.as_str()))
+            .all(|s| crate::is_bundle_path(&s.file) || s.file.ends_with(".min.js"))
+    };
     let mut best: BTreeMap<&str, Severity> = BTreeMap::new();
     let mut counts: BTreeMap<&str, u32> = BTreeMap::new();
     for s in signals {
@@ -179,13 +194,27 @@ pub fn judge(signals: &[Signal], meta: &Meta) -> Judged {
         combined = true;
     }
 
-    // Combination 3: obfuscation hiding execution.
-    if (has("obfuscated-code") || has("pyarmor") || has("api-obfuscation"))
-        && (has("decode-exec")
-            || has("dynamic-code-exec")
-            || has("download-exec")
-            || has("process-spawn"))
-    {
+    // Combination 3: obfuscation hiding execution, in the same file.
+    let same_file = |a: &[&str], b: &[&str]| {
+        signals.iter().any(|x| {
+            a.contains(&x.code.as_str())
+                && x.severity >= Severity::Medium
+                && signals.iter().any(|y| {
+                    y.file == x.file
+                        && b.contains(&y.code.as_str())
+                        && y.severity >= Severity::Medium
+                })
+        })
+    };
+    if same_file(
+        &["obfuscated-code", "pyarmor", "api-obfuscation"],
+        &[
+            "decode-exec",
+            "dynamic-code-exec",
+            "download-exec",
+            "process-spawn",
+        ],
+    ) {
         score += 15;
         if at_least("decode-exec", Severity::High) {
             combined = true;
@@ -219,7 +248,10 @@ pub fn judge(signals: &[Signal], meta: &Meta) -> Judged {
             "downloads a program and runs it",
         ));
     }
-    if has("clipboard-access") && (has("obfuscated-code") || has("api-obfuscation")) {
+    if same_file(
+        &["clipboard-access"],
+        &["obfuscated-code", "api-obfuscation"],
+    ) {
         score += 30;
         combined = true;
         evidence.push(chain(
@@ -238,7 +270,14 @@ pub fn judge(signals: &[Signal], meta: &Meta) -> Judged {
         ));
     }
 
-    let critical = signals.iter().any(|s| s.severity == Severity::Critical);
+    let behaviour_codes: Vec<&str> = signals.iter().map(|s| s.code.as_str()).collect();
+    if combined && bundle_only(&behaviour_codes) {
+        combined = false;
+        evidence.push("all of it sits in bundled/minified build output".into());
+    }
+    let critical = signals
+        .iter()
+        .any(|s| s.severity == Severity::Critical && !crate::is_bundle_path(&s.file));
     let score = score.min(100);
     let label = if score >= MALICIOUS_AT && (combined || critical) {
         Label::Malicious
@@ -262,7 +301,7 @@ pub fn judge(signals: &[Signal], meta: &Meta) -> Judged {
             }
         }
     }
-    let analysis = analysis(signals, label, meta);
+    let analysis = analysis(all_signals, label, meta);
     let _ = counts;
     Judged {
         label,
