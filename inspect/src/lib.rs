@@ -12,6 +12,7 @@
 //! [`inspect_files`]; [`package_digest`] gives the content hash to cache results under.
 
 pub mod analyze;
+pub mod cache;
 pub mod error;
 pub mod indicators;
 pub mod input;
@@ -23,6 +24,7 @@ pub mod verdict;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+pub use cache::{inspect_files_cached, DigestCache};
 pub use error::InspectError;
 pub use input::{Limits, PackageFiles, SourceFile};
 
