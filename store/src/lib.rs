@@ -9,8 +9,10 @@
 //! leaves each record wholly old or wholly new.
 
 mod error;
+mod keys;
 mod read;
 mod schema;
+mod threats;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -18,7 +20,9 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 
 pub use error::StoreError;
+pub use keys::ApiKey;
 pub use read::{Advisory, AffectedEntry, Change, SearchHit, SourceState, Status};
+pub use threats::{ThreatFilter, ThreatPage};
 pub use write::{Incoming, Outcome, Tally};
 
 /// The database file name inside the data directory.

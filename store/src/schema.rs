@@ -65,6 +65,24 @@ const MIGRATIONS: &[&str] = &[
          id, aliases, summary, details, packages,
          content = '', contentless_delete = 1
      );",
+    // 2: the server's API keys (only a hash of each key is kept), threat page views, and
+    // a case-insensitive id index so that lowercased slugs find their advisory.
+    "CREATE TABLE api_keys (
+         rowid INTEGER PRIMARY KEY,
+         name TEXT NOT NULL,
+         tier TEXT NOT NULL,
+         hash TEXT NOT NULL UNIQUE,
+         prefix TEXT NOT NULL,
+         created TEXT NOT NULL,
+         revoked TEXT
+     );
+
+     CREATE TABLE threat_views (
+         advisory_id TEXT PRIMARY KEY,
+         views INTEGER NOT NULL
+     ) WITHOUT ROWID;
+
+     CREATE INDEX advisories_id_lower ON advisories (lower(id));",
 ];
 
 /// Applies every migration the database has not had yet.
