@@ -28,14 +28,14 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use error::Error;
 pub use names::{normalize_name, purl};
 pub use record::{hash_file, RecordFile};
 
 /// An OSV ecosystem name, as used in `affected[].package.ecosystem`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Ecosystem {
     /// Python Package Index.
     PyPI,
@@ -88,7 +88,7 @@ impl fmt::Display for Ecosystem {
 /// Where a package comes from. Only [`Source::Registry`] packages may be matched against
 /// registry advisories: a local crate sharing a name with a malicious crates.io crate is
 /// not that crate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
     /// Downloaded from the ecosystem's package registry (or an index that mirrors it).
@@ -126,7 +126,7 @@ impl fmt::Display for Source {
 }
 
 /// The collector that found a package; serialized as a stable kebab-case code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Collector {
     /// `*.dist-info/METADATA` of an installed Python distribution.
@@ -254,7 +254,7 @@ impl fmt::Display for Collector {
 }
 
 /// One place where a package was found.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Location {
     /// Index into [`Inventory::roots`] of the root this path is relative to.
     pub root: usize,
@@ -277,7 +277,7 @@ pub struct Location {
 }
 
 /// A package found under the scanned roots.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Package {
     /// The OSV ecosystem.
     pub ecosystem: Ecosystem,
@@ -305,7 +305,7 @@ impl Package {
 
 /// A package archive found in the tree (`.whl`, `.tar.gz`, `.tgz`, `.gem`, `.nupkg`,
 /// `.crate`), with its hash, for comparison with advisories' file-hash indicators.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Artifact {
     /// Index into [`Inventory::roots`].
     pub root: usize,
@@ -319,7 +319,7 @@ pub struct Artifact {
 }
 
 /// A file (or directory) that could not be read or understood: the scan is incomplete.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScanError {
     /// Index into [`Inventory::roots`].
     pub root: usize,
@@ -327,7 +327,7 @@ pub struct ScanError {
     pub path: String,
     /// A stable kebab-case code: `unreadable`, `parse-error`, `unknown-format`,
     /// `too-large`, `outside-root`.
-    pub code: &'static str,
+    pub code: String,
     /// What went wrong, "expected X, but found Y" where possible.
     pub error: String,
 }
@@ -372,7 +372,7 @@ impl Default for Options {
 }
 
 /// Counts of what a scan did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stats {
     /// Files a collector opened.
     pub files_read: u64,
@@ -381,7 +381,7 @@ pub struct Stats {
 }
 
 /// The result of [`scan`].
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Inventory {
     /// The directories locations are relative to, one per root in the order given: the
     /// canonical root, or for a file given as a root, its directory. [`Location::root`]

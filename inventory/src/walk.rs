@@ -206,7 +206,7 @@ impl Visitor<'_> {
             self.local.errors.push(ScanError {
                 root: self.index,
                 path: relative(self.root, file),
-                code: failure.code,
+                code: failure.code.to_string(),
                 error: failure.message,
             });
         }

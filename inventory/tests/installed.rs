@@ -179,6 +179,10 @@ fn json_has_the_documented_shape() {
     assert!(location["path"].is_string() && location["collector"].is_string());
     assert!(json["errors"].is_array());
 
+    // Inventories travel (hosts report them to the server): JSON reads back the same.
+    let back: inventory::Inventory = serde_json::from_value(json).unwrap();
+    assert_eq!(back, inventory);
+
     let with_errors = serde_json::to_value(common::scan("malformed/yarn")).unwrap();
     assert_eq!(with_errors["errors"][0]["path"], "yarn.lock");
     assert_eq!(with_errors["errors"][0]["code"], "parse-error");
