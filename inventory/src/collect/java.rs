@@ -13,8 +13,9 @@ use crate::{Collector, Ecosystem, Source};
 
 /// Most entries of one archive considered.
 const MAX_ENTRIES: usize = 200_000;
-/// Most bytes of a nested archive read into memory.
-const MAX_NESTED: u64 = 128 * 1024 * 1024;
+/// Most bytes of a nested archive read into memory (one per walker thread and nesting
+/// level), within the scan's memory goal; larger nested archives are a named error.
+const MAX_NESTED: u64 = 32 * 1024 * 1024;
 /// Most bytes of a `pom.properties` read.
 const MAX_PROPERTIES: u64 = 64 * 1024;
 /// Archives nested deeper than this are not opened.
