@@ -2497,7 +2497,7 @@ impl<'a> Analyzer<'a> {
                 seg,
                 "write" | "send" | "sendall" | "sendto" | "end" | "Write" | "push"
             );
-        let socket_send = matches!(seg, "send" | "sendall" | "sendto" | "connect")
+        let socket_send = matches!(seg, "send" | "sendall" | "sendto")
             && q.contains('.')
             && (q.starts_with("s.") || q.contains("sock") || q.contains("socket"));
         let is_net = ends_with_any(q, NET_SINKS)
@@ -3112,7 +3112,10 @@ impl<'a> Analyzer<'a> {
                 vec![],
             );
         }
-        if seg == "__getattribute__"
+        let module_getattribute = seg == "__getattribute__"
+            && q.rsplit_once(".__getattribute__")
+                .is_some_and(|(m, _)| is_sensitive_module(m));
+        if module_getattribute
             || (q.ends_with("__import__")
                 && vals
                     .first()
