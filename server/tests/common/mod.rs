@@ -1,0 +1,145 @@
+//! A server over a temporary database with four advisories and one key per test tier.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode};
+use axum::Router;
+use serde_json::Value;
+use tower::ServiceExt;
+
+/// The test configuration: the client's smallest plan, a tight one for rate limits, and
+/// one whose keys may not use the API.
+pub const CONFIG: &str = r#"
+[server]
+request_timeout_secs = 10
+body_limit_bytes = 65536
+
+[tiers.free]
+hourly = 15
+monthly = 1000
+max_batch = 25
+max_assets = 50
+
+[tiers.tight]
+hourly = 2
+monthly = 100
+max_batch = 5
+max_assets = 5
+
+[tiers.blocked]
+hourly = 100
+monthly = 100
+max_batch = 5
+max_assets = 5
+api = false
+"#;
+
+pub struct Fixture {
+    _dir: tempfile::TempDir,
+    pub app: Router,
+    pub keys: HashMap<&'static str, String>,
+}
+
+pub fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("radar.db");
+    let mut store = store::Store::open(&path).unwrap();
+
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/records.json"),
+    )
+    .unwrap();
+    let records: Vec<Value> = serde_json::from_str(&text).unwrap();
+    let batch: Vec<store::Incoming> = records
+        .iter()
+        .map(|r| {
+            let raw = r.to_string();
+            store::Incoming {
+                record: osv::parse(raw.as_bytes()).unwrap(),
+                raw,
+            }
+        })
+        .collect();
+    store.apply("test", &batch, &[]).unwrap();
+
+    let mut keys = HashMap::new();
+    for tier in ["free", "tight", "blocked", "gone", "revoked"] {
+        let new = server::auth::generate_key().unwrap();
+        store
+            .add_api_key(tier, tier, &new.hash, &new.prefix)
+            .unwrap();
+        keys.insert(tier, new.key);
+    }
+    assert_eq!(store.revoke_api_key("revoked").unwrap(), 1);
+    drop(store);
+
+    let config = server::Config::parse(CONFIG, std::path::Path::new("test.toml")).unwrap();
+    let pool = server::StorePool::open(path).unwrap();
+    Fixture {
+        _dir: dir,
+        app: server::app(server::AppState::new(pool, config)),
+        keys,
+    }
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Fixture {
+    pub async fn send(
+        &self,
+        method: Method,
+        uri: &str,
+        key: Option<&str>,
+        body: Option<&str>,
+    ) -> Reply {
+        let mut request = Request::builder().method(method).uri(uri);
+        if let Some(key) = key {
+            request = request.header("x-api-key", key);
+        }
+        let request = match body {
+            Some(body) => request
+                .header("content-type", "application/json")
+                .body(Body::from(body.to_owned())),
+            None => request.body(Body::empty()),
+        }
+        .unwrap();
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let body = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|e| panic!("{uri}: expected JSON, got {e}: {bytes:?}"));
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, uri: &str) -> Reply {
+        self.send(Method::GET, uri, Some(&self.keys["free"]), None)
+            .await
+    }
+
+    pub async fn batch(&self, tier: &str, body: &str) -> Reply {
+        let key = self.keys[tier].clone();
+        self.send(Method::POST, "/api/v1/match/batch", Some(&key), Some(body))
+            .await
+    }
+}
+
+/// An error body: exactly `error` and `message` strings (and `data` when given).
+pub fn assert_error(reply: &Reply, status: u16) {
+    assert_eq!(reply.status.as_u16(), status, "{}", reply.body);
+    assert!(reply.body["error"].is_string(), "{}", reply.body);
+    assert!(reply.body["message"].is_string(), "{}", reply.body);
+}
