@@ -106,7 +106,8 @@ impl Label {
 pub struct FileNote {
     /// The file, relative to the package root.
     pub file: String,
-    /// Stable kebab-case reason: `too-large`, `minified`, `binary`, `parse-timeout`.
+    /// Stable kebab-case reason: `too-large`, `minified`, `binary`, `parse-timeout`,
+    /// `test-suite`.
     pub reason: String,
     /// The detail, e.g. the size.
     pub detail: String,
