@@ -46,6 +46,11 @@ enum Command {
     /// Compare and sort versions under an ecosystem's ordering.
     #[command(subcommand)]
     Version(commands::version::VersionCommand),
+    /// Run the radar server (API v1) over the advisory database.
+    Serve(commands::serve::ServeArgs),
+    /// Create, list and revoke the server's API keys.
+    #[command(subcommand)]
+    Keys(commands::keys::KeysCommand),
 }
 
 fn main() -> ExitCode {
@@ -64,6 +69,8 @@ fn main() -> ExitCode {
         Command::Inspect(args) => commands::inspect::run(args, &global),
         Command::Inventory(args) => commands::inventory::run(args, &global),
         Command::Version(command) => commands::version::run(command, &global),
+        Command::Serve(args) => commands::serve::run(args, &global),
+        Command::Keys(command) => commands::keys::run(command, &global),
     };
 
     match result {
@@ -78,7 +85,8 @@ fn main() -> ExitCode {
 /// Debug logs go to stderr, off unless `-v` or `RUST_LOG` asks for them.
 fn init_logging(verbose: u8) {
     let default = match verbose {
-        0 => "warn",
+        // The server's request logs are its normal output, so they show by default.
+        0 => "warn,server=info",
         1 => "debug",
         _ => "trace",
     };

@@ -4,7 +4,9 @@
 pub mod db;
 pub mod inspect;
 pub mod inventory;
+pub mod keys;
 pub mod search;
+pub mod serve;
 pub mod show;
 pub mod sync;
 pub mod version;
