@@ -12,6 +12,7 @@ pub mod auth;
 pub mod config;
 mod error;
 mod matching;
+pub mod openapi;
 pub mod pool;
 pub mod threat;
 mod threats;
@@ -61,6 +62,7 @@ pub fn app(state: AppState) -> Router {
         .route("/threats/{id}", get(threats::show))
         .route("/match/batch", post(matching::batch))
         .route("/match/help", get(matching::help))
+        .route("/openapi.json", get(openapi::serve))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(

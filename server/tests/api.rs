@@ -362,3 +362,23 @@ async fn a_batch_over_the_tier_cap_is_413_with_max_batch() {
         .await;
     assert_eq!(fits.status, 200);
 }
+
+#[tokio::test]
+async fn the_openapi_document_matches_the_routes() {
+    let f = fixture();
+    let reply = f.get("/api/v1/openapi.json").await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.body["openapi"], "3.1.0");
+    let paths = reply.body["paths"].as_object().unwrap();
+    assert_eq!(paths.len(), 5);
+    let key = f.keys["free"].clone();
+    for (path, methods) in paths {
+        for method in methods.as_object().unwrap().keys() {
+            let uri = format!("/api/v1{}", path.replace("{idOrSlug}", "MAL-2026-6724"));
+            let method: Method = method.to_uppercase().parse().unwrap();
+            let body = (method == Method::POST).then_some(r#"{"queries": []}"#);
+            let answer = f.send(method.clone(), &uri, Some(&key), body).await;
+            assert_eq!(answer.status, 200, "{method} {uri}: {}", answer.body);
+        }
+    }
+}
