@@ -9,9 +9,12 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
-/// An error answered to the client.
+/// An error answered to the client (boxed: it travels in every handler's `Result`).
 #[derive(Debug, Clone)]
-pub struct ApiError {
+pub struct ApiError(Box<Inner>);
+
+#[derive(Debug, Clone)]
+struct Inner {
     status: StatusCode,
     code: &'static str,
     message: String,
@@ -21,13 +24,13 @@ pub struct ApiError {
 
 impl ApiError {
     fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self {
+        Self(Box::new(Inner {
             status,
             code,
             message: message.into(),
             data: None,
             retry_after: None,
-        }
+        }))
     }
 
     /// `400`: the request is malformed.
@@ -66,7 +69,7 @@ impl ApiError {
             "batch-too-large",
             format!("expected at most {max} queries for this key's tier, but found {found}"),
         );
-        error.data = Some(json!({ "maxBatch": max }));
+        error.0.data = Some(json!({ "maxBatch": max }));
         error
     }
 
@@ -82,7 +85,7 @@ impl ApiError {
             "rate-limited",
             format!("the {window} limit of {limit} requests is used up; retry in {retry_after} s"),
         );
-        error.retry_after = Some(retry_after);
+        error.0.retry_after = Some(retry_after);
         error
     }
 
@@ -107,7 +110,7 @@ impl ApiError {
 
     /// The status the response carries.
     pub fn status(&self) -> StatusCode {
-        self.status
+        self.0.status
     }
 }
 
@@ -119,12 +122,19 @@ impl From<store::StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut body = json!({ "error": self.code, "message": self.message });
-        if let Some(data) = self.data {
+        let Inner {
+            status,
+            code,
+            message,
+            data,
+            retry_after,
+        } = *self.0;
+        let mut body = json!({ "error": code, "message": message });
+        if let Some(data) = data {
             body["data"] = data;
         }
-        let mut response = (self.status, axum::Json(body)).into_response();
-        if let Some(seconds) = self.retry_after {
+        let mut response = (status, axum::Json(body)).into_response();
+        if let Some(seconds) = retry_after {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
