@@ -41,6 +41,7 @@ pub struct AppState {
     pool: StorePool,
     config: Arc<Config>,
     limiter: Arc<auth::RateLimiter>,
+    facts: Arc<matching::FactsCache>,
 }
 
 impl AppState {
@@ -50,6 +51,7 @@ impl AppState {
             pool,
             config: Arc::new(config),
             limiter: Arc::default(),
+            facts: Arc::default(),
         }
     }
 }

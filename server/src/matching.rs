@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use axum::extract::{Request, State};
 use axum::{Extension, Json};
@@ -89,6 +90,60 @@ struct Facts {
     source: String,
 }
 
+/// Advisory facts kept between requests. The store's change log says which advisories
+/// changed since the cache last looked, and those are dropped before each batch, so a sync
+/// by another process shows in the next answer.
+#[derive(Debug, Default)]
+pub struct FactsCache {
+    inner: std::sync::Mutex<CacheInner>,
+}
+
+#[derive(Debug, Default)]
+struct CacheInner {
+    seq: i64,
+    facts: HashMap<String, Arc<Facts>>,
+}
+
+/// Entries kept before the cache starts afresh (about 1 KB each).
+const CACHE_LIMIT: usize = 200_000;
+
+impl FactsCache {
+    /// Drops the facts of every advisory changed since the last refresh.
+    fn refresh(&self, store: &store::Store) -> Result<(), ApiError> {
+        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            let changes = store.changes_since(inner.seq, 10_000)?;
+            let Some(last) = changes.last() else {
+                return Ok(());
+            };
+            inner.seq = last.seq;
+            for change in &changes {
+                inner.facts.remove(&change.id);
+            }
+        }
+    }
+
+    fn get(&self, store: &store::Store, id: &str) -> Result<Option<Arc<Facts>>, ApiError> {
+        let cached = {
+            let inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+            inner.facts.get(id).cloned()
+        };
+        if let Some(found) = cached {
+            return Ok(Some(found));
+        }
+        let Some(found) = read_facts(store, id)? else {
+            return Ok(None);
+        };
+        let found = Arc::new(found);
+        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if inner.facts.len() >= CACHE_LIMIT {
+            inner.facts.clear();
+        }
+        inner.facts.insert(id.to_owned(), Arc::clone(&found));
+        Ok(Some(found))
+    }
+}
+
 /// Answers a batch of queries.
 pub async fn batch(
     State(state): State<AppState>,
@@ -137,14 +192,15 @@ pub async fn batch(
 
     // Step 2: match every query on one store, sharing advisory facts across queries.
     let queries = queries.clone();
+    let cache = Arc::clone(&state.facts);
     let results = state
         .pool
         .run(move |store| {
-            let mut facts = HashMap::new();
+            cache.refresh(store)?;
             queries
                 .into_iter()
                 .zip(asked)
-                .map(|(query, asked)| answer(store, query, asked, strict, &mut facts))
+                .map(|(query, asked)| answer(store, query, asked, strict, &cache))
                 .collect::<Result<Vec<_>, ApiError>>()
         })
         .await?;
@@ -381,7 +437,7 @@ fn answer(
     query: Value,
     asked: Asked,
     strict: bool,
-    facts: &mut HashMap<String, Facts>,
+    cache: &FactsCache,
 ) -> Result<QueryResult, ApiError> {
     let (mode, ecosystem, name, version) = match asked {
         Asked::Cpe { version } => {
@@ -442,16 +498,10 @@ fn answer(
         if strict && !confirmed {
             continue;
         }
-        let facts = match facts.get(*id) {
-            Some(found) => found.clone(),
-            None => {
-                let Some(found) = read_facts(store, id)? else {
-                    continue;
-                };
-                facts.insert((*id).to_owned(), found.clone());
-                found
-            }
+        let Some(facts) = cache.get(store, id)? else {
+            continue;
         };
+        let facts = Facts::clone(&facts);
         let fixed = fixed_versions(&entry.affected);
         matches.push(Match {
             id: entry.id.clone(),

@@ -382,3 +382,32 @@ async fn the_openapi_document_matches_the_routes() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_sync_by_another_process_shows_in_the_next_batch() {
+    let f = fixture();
+    let body = r#"{"queries": [{"purl": "pkg:npm/lodash@4.17.20"}]}"#;
+    let before = f.batch("free", body).await;
+    assert_eq!(
+        before.body["data"]["results"][0]["matches"][0]["title"],
+        "Prototype pollution in lodash"
+    );
+
+    let raw = r#"{"id": "GHSA-aaaa-bbbb-cccc", "modified": "2026-06-01T00:00:00Z",
+        "summary": "Prototype pollution in lodash, revised",
+        "affected": [{"package": {"ecosystem": "npm", "name": "lodash"},
+            "ranges": [{"type": "SEMVER",
+                        "events": [{"introduced": "0"}, {"fixed": "4.17.21"}]}]}]}"#;
+    let mut writer = store::Store::open(&f.db).unwrap();
+    let incoming = store::Incoming {
+        record: osv::parse(raw.as_bytes()).unwrap(),
+        raw: raw.to_owned(),
+    };
+    assert_eq!(writer.apply("other", &[incoming], &[]).unwrap().updated, 1);
+
+    let after = f.batch("free", body).await;
+    assert_eq!(
+        after.body["data"]["results"][0]["matches"][0]["title"],
+        "Prototype pollution in lodash, revised"
+    );
+}

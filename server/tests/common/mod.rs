@@ -39,6 +39,7 @@ api = false
 
 pub struct Fixture {
     _dir: tempfile::TempDir,
+    pub db: std::path::PathBuf,
     pub app: Router,
     pub keys: HashMap<&'static str, String>,
 }
@@ -77,9 +78,10 @@ pub fn fixture() -> Fixture {
     drop(store);
 
     let config = server::Config::parse(CONFIG, std::path::Path::new("test.toml")).unwrap();
-    let pool = server::StorePool::open(path).unwrap();
+    let pool = server::StorePool::open(path.clone()).unwrap();
     Fixture {
         _dir: dir,
+        db: path,
         app: server::app(server::AppState::new(pool, config)),
         keys,
     }
