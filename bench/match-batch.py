@@ -75,9 +75,11 @@ def main():
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--distinct", type=int, default=50000,
+                        help="distinct queries sampled; batches cycle through them")
     args = parser.parse_args()
 
-    queries = sample_queries(args.db, args.batch * 10, args.seed)
+    queries = sample_queries(args.db, max(args.distinct, args.batch), args.seed)
     bodies = []
     for start in range(0, len(queries), args.batch):
         chunk = queries[start:start + args.batch]
