@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod commands;
+mod config;
 mod progress;
 
 /// Open Threat Radar: OSV advisories, finder, inspector and server in one binary.
@@ -37,6 +38,8 @@ enum Command {
     Db(commands::db::DbCommand),
     /// Show one advisory by id or alias.
     Show(commands::show::ShowArgs),
+    /// Find installed packages and lockfile entries that advisories affect.
+    Scan(commands::scan::ScanArgs),
     /// Search advisories by words, ids and package names.
     Search(commands::search::SearchArgs),
     /// Inspect package code for malicious behaviour without running it.
@@ -66,6 +69,7 @@ fn main() -> ExitCode {
         Command::Db(command) => commands::db::run(command, &global),
         Command::Show(args) => commands::show::run(args, &global),
         Command::Search(args) => commands::search::run(args, &global),
+        Command::Scan(args) => commands::scan::run(args, &global),
         Command::Inspect(args) => commands::inspect::run(args, &global),
         Command::Inventory(args) => commands::inventory::run(args, &global),
         Command::Version(command) => commands::version::run(command, &global),

@@ -16,7 +16,9 @@ fn malicious_package_exits_1_with_the_documented_json_shape() {
     assert_eq!(out.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let p = &report["packages"][0];
-    for key in ["path", "name", "version", "verdict", "score", "signals", "analysis"] {
+    for key in [
+        "path", "name", "version", "verdict", "score", "signals", "analysis",
+    ] {
         assert!(!p[key].is_null(), "missing {key}");
     }
     assert_eq!(p["verdict"], "malicious");
@@ -30,10 +32,21 @@ fn malicious_package_exits_1_with_the_documented_json_shape() {
 #[test]
 fn clean_package_exits_0_and_unreadable_input_is_an_error_entry() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("util.py"), "def add(a, b):\n    return a + b\n").unwrap();
+    std::fs::write(
+        dir.path().join("util.py"),
+        "def add(a, b):\n    return a + b\n",
+    )
+    .unwrap();
     let out = Command::cargo_bin("radar")
         .unwrap()
-        .args(["inspect", "-q", "--format", "json", "--fail-on", "suspicious"])
+        .args([
+            "inspect",
+            "-q",
+            "--format",
+            "json",
+            "--fail-on",
+            "suspicious",
+        ])
         .arg(dir.path())
         .arg(dir.path().join("missing.whl"))
         .output()

@@ -5,6 +5,7 @@ pub mod db;
 pub mod inspect;
 pub mod inventory;
 pub mod keys;
+pub mod scan;
 pub mod search;
 pub mod serve;
 pub mod show;

@@ -1,0 +1,231 @@
+//! The `report` stage: one scan report value, many renderings, one exit status.
+//!
+//! Every format — the human table, JSON, SARIF 2.1.0, Markdown — is rendered from the same
+//! [`ScanReport`], and the exit status is computed from it by [`exit_status`], never by a
+//! renderer. Scan errors are part of every format: a scan that could not read something
+//! never looks clean.
+
+mod markdown;
+mod sarif;
+mod table;
+
+use matcher::Finding;
+use serde::Serialize;
+
+pub use markdown::markdown;
+pub use sarif::sarif;
+pub use table::table;
+
+/// A file or part of a scan that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScanError {
+    /// The path (relative to its root) or what failed.
+    pub path: String,
+    /// Why.
+    pub error: String,
+}
+
+/// An advisory left out by configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ignored {
+    /// The advisory id.
+    pub id: String,
+    /// The reason the configuration gives.
+    pub reason: String,
+    /// How many findings it hid.
+    pub findings: usize,
+}
+
+/// Counts for the summary line and for scripts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Packages examined.
+    pub packages: usize,
+    /// Confirmed findings.
+    pub findings: usize,
+    /// Of those, malicious packages.
+    pub malicious: usize,
+    /// Of those, critical (every malicious one included).
+    pub critical: usize,
+    /// Of those, high.
+    pub high: usize,
+    /// Of those, medium.
+    pub medium: usize,
+    /// Of those, low.
+    pub low: usize,
+    /// Of those, of unknown severity.
+    pub unknown: usize,
+    /// Findings whose version could not be confirmed.
+    pub unconfirmed: usize,
+    /// Scan errors.
+    pub errors: usize,
+}
+
+/// Everything a scan found, as every format renders it.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ScanReport {
+    /// The roots scanned.
+    pub roots: Vec<String>,
+    /// Counts.
+    pub summary: Summary,
+    /// Confirmed findings, malicious first.
+    pub findings: Vec<Finding>,
+    /// Findings whose version could not be ordered or was missing.
+    pub unconfirmed: Vec<Finding>,
+    /// Advisories ignored by configuration.
+    pub ignored: Vec<Ignored>,
+    /// What could not be read.
+    pub errors: Vec<ScanError>,
+}
+
+impl ScanReport {
+    /// Builds a report and its summary.
+    pub fn new(
+        roots: Vec<String>,
+        packages: usize,
+        findings: Vec<Finding>,
+        unconfirmed: Vec<Finding>,
+        ignored: Vec<Ignored>,
+        errors: Vec<ScanError>,
+    ) -> Self {
+        let mut summary = Summary {
+            packages,
+            findings: findings.len(),
+            unconfirmed: unconfirmed.len(),
+            errors: errors.len(),
+            ..Summary::default()
+        };
+        for finding in &findings {
+            if finding.kind == "malicious" {
+                summary.malicious += 1;
+            }
+            match finding.severity.as_str() {
+                "critical" => summary.critical += 1,
+                "high" => summary.high += 1,
+                "medium" => summary.medium += 1,
+                "low" => summary.low += 1,
+                _ => summary.unknown += 1,
+            }
+        }
+        Self {
+            roots,
+            summary,
+            findings,
+            unconfirmed,
+            ignored,
+            errors,
+        }
+    }
+
+    /// The JSON rendering.
+    pub fn json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    }
+}
+
+/// The threshold of `--fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    /// Only malicious packages fail.
+    Malicious,
+    /// Findings of at least this severity fail (malicious ones are critical).
+    Critical,
+    /// At least high.
+    High,
+    /// At least medium.
+    Medium,
+    /// At least low.
+    Low,
+    /// Any confirmed finding fails.
+    Any,
+    /// Nothing fails on findings (errors still give 4).
+    None,
+}
+
+impl FailOn {
+    /// Reads the names of `--fail-on` and of the configuration's `fail-on`.
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "malicious" => Self::Malicious,
+            "critical" => Self::Critical,
+            "high" => Self::High,
+            "medium" => Self::Medium,
+            "low" => Self::Low,
+            "any" => Self::Any,
+            "none" => Self::None,
+            _ => return None,
+        })
+    }
+
+    fn fails(self, finding: &Finding) -> bool {
+        let rank = |s: &str| match s {
+            "critical" => 4,
+            "high" => 3,
+            "medium" => 2,
+            "low" => 1,
+            _ => 0,
+        };
+        let severity = rank(&finding.severity);
+        match self {
+            Self::Malicious => finding.kind == "malicious",
+            Self::Critical => severity >= 4,
+            Self::High => severity >= 3,
+            Self::Medium => severity >= 2,
+            Self::Low => severity >= 1,
+            Self::Any => true,
+            Self::None => false,
+        }
+    }
+}
+
+/// The exit status of a scan: 1 when a confirmed finding is at or above `fail_on`; else 4
+/// when the scan was incomplete (errors); else 0. (2 and 3, usage and a missing database,
+/// are decided before a report exists.)
+pub fn exit_status(report: &ScanReport, fail_on: FailOn) -> u8 {
+    if report.findings.iter().any(|f| fail_on.fails(f)) {
+        1
+    } else if !report.errors.is_empty() {
+        4
+    } else {
+        0
+    }
+}
+
+/// Groups findings by advisory, keeping their order (malicious first).
+pub(crate) fn by_advisory(findings: &[Finding]) -> Vec<(&Finding, Vec<&Finding>)> {
+    let mut groups: Vec<(&Finding, Vec<&Finding>)> = Vec::new();
+    for finding in findings {
+        match groups.iter_mut().find(|(first, _)| first.id == finding.id) {
+            Some((_, members)) => members.push(finding),
+            None => groups.push((finding, vec![finding])),
+        }
+    }
+    groups
+}
+
+/// The package as one line: `PyPI starlette-healthcheck 1.3.1`.
+pub(crate) fn package_line(finding: &Finding) -> String {
+    let p = &finding.package;
+    format!(
+        "{} {} {}",
+        p.ecosystem,
+        p.name,
+        p.version.as_deref().unwrap_or("(no version)")
+    )
+}
+
+/// A location as one line: `root/path:line`.
+pub(crate) fn location_line(location: &matcher::FoundAt) -> String {
+    let root = location.root.trim_end_matches('/');
+    let path = if location.path == "." {
+        root.to_owned()
+    } else if root.is_empty() || root == "." {
+        location.path.clone()
+    } else {
+        format!("{root}/{}", location.path)
+    };
+    match location.line {
+        Some(line) => format!("{path}:{line}"),
+        None => path,
+    }
+}
