@@ -403,7 +403,7 @@ fn wal_path(path: &std::path::Path) -> std::path::PathBuf {
 
 /// Turns words a person typed into an FTS5 query: each word a quoted phrase (so `-`, `:`
 /// and quotes are literal text, never query syntax), the last one a prefix.
-fn fts_query(query: &str) -> Option<String> {
+pub(crate) fn fts_query(query: &str) -> Option<String> {
     let words: Vec<String> = query
         .split_whitespace()
         .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))

@@ -4,6 +4,7 @@
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, OptionalExtension};
 
+use crate::read::fts_query;
 use crate::{Advisory, Store, StoreError};
 
 /// What a threat listing asks for. Empty fields do not filter.
@@ -163,17 +164,4 @@ impl Store {
             .map(|n| u64::try_from(n).unwrap_or(0))
             .map_err(|e| StoreError::sqlite(&self.path, e))
     }
-}
-
-/// The same quoting as the store's search (every word a literal phrase, the last one a
-/// prefix), so listing and search agree on what a query means.
-fn fts_query(query: &str) -> Option<String> {
-    let words: Vec<String> = query
-        .split_whitespace()
-        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
-        .collect();
-    if words.is_empty() {
-        return None;
-    }
-    Some(format!("{}*", words.join(" ")))
 }
