@@ -19,7 +19,11 @@ pub fn markdown(report: &ScanReport) -> String {
         "No findings."
     };
     let _ = writeln!(out, "{verdict}\n");
-    let _ = writeln!(out, "| packages | findings | malicious | critical | high | medium | low | unconfirmed | errors |");
+    let _ = writeln!(
+        out,
+        "| packages | findings | malicious | critical | high | medium | low | unconfirmed \
+         | errors |"
+    );
     let _ = writeln!(out, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let _ = writeln!(
         out,

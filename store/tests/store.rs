@@ -11,7 +11,8 @@ fn incoming(json: &str) -> Incoming {
 
 fn record(id: &str, modified: &str, extra: &str) -> Incoming {
     incoming(&format!(
-        r#"{{"id": "{id}", "modified": "{modified}", "summary": "Malicious code in Starlette_Healthcheck",
+        r#"{{"id": "{id}", "modified": "{modified}",
+            "summary": "Malicious code in Starlette_Healthcheck",
             "details": "posts the hostname to an azurecontainerapps.io host",
             "affected": [{{"package": {{"ecosystem": "PyPI", "name": "Starlette_Healthcheck"}},
                           "versions": ["1.3.1"]}}]{extra}}}"#
