@@ -12,7 +12,7 @@
 
 mod hashes;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use inventory::{Inventory, Package};
 use serde::Serialize;
@@ -242,14 +242,4 @@ fn sort(findings: &mut [Finding]) {
             .then_with(|| a.id.cmp(&b.id))
             .then_with(|| a.package.purl.cmp(&b.package.purl))
     });
-}
-
-/// Counts of findings by kind and severity, for summaries.
-pub fn counts(findings: &[Finding]) -> BTreeMap<String, usize> {
-    let mut counts = BTreeMap::new();
-    for finding in findings {
-        *counts.entry(finding.kind.clone()).or_insert(0) += 1;
-        *counts.entry(finding.severity.clone()).or_insert(0) += 1;
-    }
-    counts
 }
