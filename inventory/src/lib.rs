@@ -30,8 +30,9 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+pub use collect::os::{distribution, OsRelease};
 pub use error::Error;
-pub use names::{normalize_name, purl};
+pub use names::{normalize_name, os_purl, purl};
 pub use record::{hash_file, RecordFile};
 
 /// An OSV ecosystem name, as used in `affected[].package.ecosystem`.
@@ -59,6 +60,24 @@ pub enum Ecosystem {
     Pub,
     /// Erlang and Elixir packages.
     Hex,
+    /// Debian packages (dpkg), matched by source package name; OSV writes `Debian:12`.
+    Debian,
+    /// Ubuntu packages (dpkg), matched by source package name; OSV writes
+    /// `Ubuntu:22.04:LTS` (or `Ubuntu:23.10` for a release without long-term support).
+    Ubuntu,
+    /// Alpine Linux packages (apk), matched by origin; OSV writes `Alpine:v3.20`.
+    Alpine,
+    /// Red Hat Enterprise Linux packages (rpm).
+    #[serde(rename = "Red Hat")]
+    RedHat,
+    /// Rocky Linux packages (rpm); OSV writes `Rocky Linux:9`.
+    #[serde(rename = "Rocky Linux")]
+    RockyLinux,
+    /// AlmaLinux packages (rpm); OSV writes `AlmaLinux:9`.
+    AlmaLinux,
+    /// openSUSE packages (rpm); OSV writes `openSUSE:Leap 15.5` or `openSUSE:Tumbleweed`.
+    #[serde(rename = "openSUSE")]
+    OpenSuse,
 }
 
 impl Ecosystem {
@@ -75,9 +94,59 @@ impl Ecosystem {
             Ecosystem::Maven => "Maven",
             Ecosystem::Pub => "Pub",
             Ecosystem::Hex => "Hex",
+            Ecosystem::Debian => "Debian",
+            Ecosystem::Ubuntu => "Ubuntu",
+            Ecosystem::Alpine => "Alpine",
+            Ecosystem::RedHat => "Red Hat",
+            Ecosystem::RockyLinux => "Rocky Linux",
+            Ecosystem::AlmaLinux => "AlmaLinux",
+            Ecosystem::OpenSuse => "openSUSE",
         }
     }
+
+    /// The ecosystem of an OSV base name as written in advisories (`Debian`, `Red Hat`,
+    /// `PyPI`, ...), if it is one this crate inventories.
+    pub fn from_osv(base: &str) -> Option<Ecosystem> {
+        ALL_ECOSYSTEMS.iter().copied().find(|e| e.as_str() == base)
+    }
+
+    /// Whether packages of this ecosystem come from an operating system's package
+    /// database; their advisories are per release of the distribution (see
+    /// [`Package::osv_ecosystem`]).
+    pub fn is_os(self) -> bool {
+        matches!(
+            self,
+            Ecosystem::Debian
+                | Ecosystem::Ubuntu
+                | Ecosystem::Alpine
+                | Ecosystem::RedHat
+                | Ecosystem::RockyLinux
+                | Ecosystem::AlmaLinux
+                | Ecosystem::OpenSuse
+        )
+    }
 }
+
+/// Every ecosystem, in declaration order.
+const ALL_ECOSYSTEMS: [Ecosystem; 17] = [
+    Ecosystem::PyPI,
+    Ecosystem::Npm,
+    Ecosystem::CratesIo,
+    Ecosystem::Go,
+    Ecosystem::RubyGems,
+    Ecosystem::Packagist,
+    Ecosystem::NuGet,
+    Ecosystem::Maven,
+    Ecosystem::Pub,
+    Ecosystem::Hex,
+    Ecosystem::Debian,
+    Ecosystem::Ubuntu,
+    Ecosystem::Alpine,
+    Ecosystem::RedHat,
+    Ecosystem::RockyLinux,
+    Ecosystem::AlmaLinux,
+    Ecosystem::OpenSuse,
+];
 
 impl fmt::Display for Ecosystem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -189,6 +258,13 @@ pub enum Collector {
     PubspecLock,
     /// `mix.lock`.
     MixLock,
+    /// dpkg's `var/lib/dpkg/status` and distroless `var/lib/dpkg/status.d/*`.
+    DpkgStatus,
+    /// apk's `lib/apk/db/installed` (or `usr/lib/apk/db/installed`).
+    ApkInstalled,
+    /// rpm's database `rpmdb.sqlite` (the Berkeley DB `Packages` and ndb `Packages.db`
+    /// are reported as not read).
+    RpmDatabase,
 }
 
 impl Collector {
@@ -225,6 +301,9 @@ impl Collector {
             Collector::NugetPackagesLock => "nuget-packages-lock",
             Collector::PubspecLock => "pubspec-lock",
             Collector::MixLock => "mix-lock",
+            Collector::DpkgStatus => "dpkg-status",
+            Collector::ApkInstalled => "apk-installed",
+            Collector::RpmDatabase => "rpmdb",
         }
     }
 
@@ -243,6 +322,9 @@ impl Collector {
                 | Collector::DotnetDepsJson
                 | Collector::JavaArchive
                 | Collector::GoBinary
+                | Collector::DpkgStatus
+                | Collector::ApkInstalled
+                | Collector::RpmDatabase
         )
     }
 }
@@ -293,9 +375,138 @@ pub struct Package {
     pub source: Source,
     /// Every place where it was found, sorted.
     pub locations: Vec<Location>,
+    /// For a package of an operating system's package database: the distribution and
+    /// what the database says beyond name and version. Absent for language packages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os: Option<OsInfo>,
+}
+
+/// What an OS package database says about a package beyond its name and version, and
+/// which release of which distribution it belongs to (from `etc/os-release`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct OsInfo {
+    /// The `ID` of os-release (`debian`, `ubuntu`, `alpine`, `rocky`, ...), also the purl
+    /// namespace; the package format's usual vendor when there is no os-release.
+    pub distro: String,
+    /// The `VERSION_ID` of os-release (`12`, `22.04`, `3.20.3`, `9.4`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distro_version: Option<String>,
+    /// The release as OSV suffixes the ecosystem (`12`, `22.04:LTS`, `v3.20`); `None` when
+    /// the release is unknown, and then no advisory of a release is matched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release: Option<String>,
+    /// The source package (dpkg `Source:`, apk origin, the name of rpm's source RPM);
+    /// advisories of Debian, Ubuntu and Alpine name source packages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_name: Option<String>,
+    /// The source package's version, when it differs from the binary's (dpkg
+    /// `Source: name (version)`, the version in a source RPM's file name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_version: Option<String>,
+    /// The architecture (`amd64`, `x86_64`, `noarch`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arch: Option<String>,
+    /// rpm only: the epoch, when the header has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epoch: Option<u32>,
+}
+
+impl OsInfo {
+    /// The OSV ecosystem name with its release suffix: `Debian:12`, `Ubuntu:22.04:LTS`,
+    /// `Alpine:v3.20`; the bare base when the release is unknown.
+    pub fn osv_ecosystem(&self, ecosystem: Ecosystem) -> String {
+        match &self.release {
+            Some(release) => format!("{}:{release}", ecosystem.as_str()),
+            None => ecosystem.as_str().to_string(),
+        }
+    }
 }
 
 impl Package {
+    /// The OSV ecosystem as advisories write it: the base (`PyPI`) for language packages,
+    /// with the release suffix for OS packages (`Debian:12`).
+    pub fn osv_ecosystem(&self) -> String {
+        match &self.os {
+            Some(os) => os.osv_ecosystem(self.ecosystem),
+            None => self.ecosystem.as_str().to_string(),
+        }
+    }
+
+    /// The name advisories index this package under: the source package for OS
+    /// packages that have one (Debian, Ubuntu and Alpine advisories name source
+    /// packages), the normalized name otherwise.
+    pub fn advisory_name(&self) -> &str {
+        // Red Hat, Rocky, Alma and SUSE advisories name binary RPMs.
+        let by_source = matches!(
+            self.ecosystem,
+            Ecosystem::Debian | Ecosystem::Ubuntu | Ecosystem::Alpine
+        );
+        match self.os.as_ref().and_then(|os| os.source_name.as_deref()) {
+            Some(source) if by_source => source,
+            _ => &self.normalized_name,
+        }
+    }
+
+    /// The version advisories compare: for Debian and Ubuntu the source package's version
+    /// when dpkg names one (binNMUs add `+bN` to the binary's only), the version otherwise.
+    pub fn advisory_version(&self) -> Option<&str> {
+        let source = self.os.as_ref().and_then(|os| os.source_version.as_deref());
+        match source {
+            Some(v) if matches!(self.ecosystem, Ecosystem::Debian | Ecosystem::Ubuntu) => Some(v),
+            _ => self.version.as_deref(),
+        }
+    }
+
+    /// Whether an advisory entry for `osv_ecosystem` (as the advisory writes it, suffix
+    /// included) applies to this package's release. Language packages: always (their
+    /// suffixes do not name releases). OS packages: only an entry of the same release
+    /// (`Debian:12` for a Debian 12 package; for Red Hat every stream of the major
+    /// release, `Red Hat:enterprise_linux:9::appstream`); never when the release is
+    /// unknown.
+    pub fn release_matches(&self, osv_ecosystem: &str) -> bool {
+        if !self.ecosystem.is_os() {
+            return true;
+        }
+        let Some(release) = self.os.as_ref().and_then(|os| os.release.as_deref()) else {
+            return false;
+        };
+        let Some((base, suffix)) = osv_ecosystem.split_once(':') else {
+            return false;
+        };
+        if base != self.ecosystem.as_str() {
+            return false;
+        }
+        match self.ecosystem {
+            Ecosystem::RedHat => {
+                suffix == release
+                    || suffix
+                        .strip_prefix(release)
+                        .is_some_and(|rest| rest.starts_with(':'))
+            }
+            _ => suffix == release,
+        }
+    }
+
+    /// An OS package as a package URL describes it (`pkg:deb/debian/openssl@3.0.15-1~deb12u1
+    /// ?arch=amd64&distro=debian-12`, `pkg:apk/alpine/busybox@1.36.1-r2?distro=alpine-3.20.3`,
+    /// `pkg:rpm/rocky/openssl@3.0.7-27.el9?epoch=1&distro=rocky-9.4`), for SBOM input. The
+    /// `distro` qualifier (`<os-release ID>-<VERSION_ID>`) gives the release; `upstream`,
+    /// when present, the source package. The purl is kept as given; the package has no
+    /// locations. `None` for a purl that is not of an OS ecosystem this crate maps.
+    pub fn from_os_purl(purl: &str) -> Option<Package> {
+        let (ecosystem, name, version, info) = names::parse_os_purl(purl)?;
+        Some(Package {
+            ecosystem,
+            normalized_name: normalize_name(ecosystem, &name),
+            name,
+            version,
+            purl: purl.to_string(),
+            source: Source::Registry,
+            locations: Vec::new(),
+            os: Some(info),
+        })
+    }
+
     /// Whether advisories of the registry may be matched against this package: only
     /// packages that came from the ecosystem's registry.
     pub fn is_registry(&self) -> bool {
@@ -387,7 +598,7 @@ pub struct Inventory {
     /// canonical root, or for a file given as a root, its directory. [`Location::root`]
     /// indexes this.
     pub roots: Vec<PathBuf>,
-    /// Packages, sorted by ecosystem, normalized name, version and source.
+    /// Packages, sorted by ecosystem, normalized name, version, source and OS details.
     pub packages: Vec<Package>,
     /// Package archives found in the tree, sorted by path.
     pub artifacts: Vec<Artifact>,
@@ -433,27 +644,40 @@ pub fn scan(roots: &[PathBuf], options: &Options) -> Result<Inventory, Error> {
     Ok(merge(bases, raw))
 }
 
-/// Folds raw findings into packages: one per (ecosystem, normalized name, version, source).
+/// Folds raw findings into packages: one per (ecosystem, normalized name, version, source,
+/// OS details); OS details keep apart the same package of two distributions or two
+/// architectures (dpkg multiarch).
 fn merge(roots: Vec<PathBuf>, raw: walk::Raw) -> Inventory {
-    type Key = (Ecosystem, String, Option<String>, Source);
+    type Key = (Ecosystem, String, Option<String>, Source, Option<OsInfo>);
     let mut by_key: HashMap<Key, Package> = HashMap::new();
     let locations = raw.found.len() as u64;
 
     for (found, location) in raw.found {
         let normalized = normalize_name(found.ecosystem, &found.name);
-        let key = (found.ecosystem, normalized, found.version, found.source);
+        let key = (
+            found.ecosystem,
+            normalized,
+            found.version,
+            found.source,
+            found.os,
+        );
+        let package_purl = |name: &str| match &key.4 {
+            Some(os) => os_purl(key.0, name, key.2.as_deref(), os),
+            None => purl(key.0, name, key.2.as_deref()),
+        };
         let package = by_key.entry(key.clone()).or_insert_with(|| Package {
             ecosystem: key.0,
-            purl: purl(key.0, &found.name, key.2.as_deref()),
+            purl: package_purl(&found.name),
             name: found.name.clone(),
             normalized_name: key.1.clone(),
             version: key.2.clone(),
             source: key.3,
             locations: Vec::new(),
+            os: key.4.clone(),
         });
         // Parallel walking finds spellings in any order; keep the smallest for stable output.
         if found.name < package.name {
-            package.purl = purl(key.0, &found.name, key.2.as_deref());
+            package.purl = package_purl(&found.name);
             package.name = found.name;
         }
         package.locations.push(location);
@@ -465,11 +689,12 @@ fn merge(roots: Vec<PathBuf>, raw: walk::Raw) -> Inventory {
         package.locations.dedup();
     }
     packages.sort_by(|a, b| {
-        (a.ecosystem, &a.normalized_name, &a.version, a.source).cmp(&(
+        (a.ecosystem, &a.normalized_name, &a.version, a.source, &a.os).cmp(&(
             b.ecosystem,
             &b.normalized_name,
             &b.version,
             b.source,
+            &b.os,
         ))
     });
 

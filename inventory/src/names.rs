@@ -5,7 +5,7 @@
 //! folded for crates.io, case folded for NuGet and Packagist, exact elsewhere. Package URLs
 //! follow <https://github.com/package-url/purl-spec> (PURL-TYPES.rst for each type).
 
-use crate::Ecosystem;
+use crate::{Ecosystem, OsInfo};
 
 /// The name under which advisories for `name` are indexed in `ecosystem`.
 pub fn normalize_name(ecosystem: Ecosystem, name: &str) -> String {
@@ -19,7 +19,29 @@ pub fn normalize_name(ecosystem: Ecosystem, name: &str) -> String {
         | Ecosystem::Maven
         | Ecosystem::Pub
         | Ecosystem::Hex => name.to_string(),
+        // Distribution package names are exact: advisories use the archive's spelling.
+        Ecosystem::Debian
+        | Ecosystem::Ubuntu
+        | Ecosystem::Alpine
+        | Ecosystem::RedHat
+        | Ecosystem::RockyLinux
+        | Ecosystem::AlmaLinux
+        | Ecosystem::OpenSuse => name.to_string(),
     }
+}
+
+/// The purl type and default namespace (vendor) of an OS ecosystem.
+fn os_type(ecosystem: Ecosystem) -> Option<(&'static str, &'static str)> {
+    Some(match ecosystem {
+        Ecosystem::Debian => ("deb", "debian"),
+        Ecosystem::Ubuntu => ("deb", "ubuntu"),
+        Ecosystem::Alpine => ("apk", "alpine"),
+        Ecosystem::RedHat => ("rpm", "redhat"),
+        Ecosystem::RockyLinux => ("rpm", "rocky"),
+        Ecosystem::AlmaLinux => ("rpm", "almalinux"),
+        Ecosystem::OpenSuse => ("rpm", "opensuse"),
+        _ => return None,
+    })
 }
 
 /// PEP 503: lowercase, and every run of `-`, `_` and `.` becomes one `-`.
@@ -69,6 +91,16 @@ pub fn purl(ecosystem: Ecosystem, name: &str, version: Option<&str>) -> String {
         },
         Ecosystem::Pub => ("pub", None, name.to_lowercase()),
         Ecosystem::Hex => ("hex", None, name.to_lowercase()),
+        Ecosystem::Debian
+        | Ecosystem::Ubuntu
+        | Ecosystem::Alpine
+        | Ecosystem::RedHat
+        | Ecosystem::RockyLinux
+        | Ecosystem::AlmaLinux
+        | Ecosystem::OpenSuse => {
+            let (ty, vendor) = os_type(ecosystem).unwrap_or(("generic", ""));
+            (ty, Some(vendor.to_string()), name.to_string())
+        }
     };
 
     let mut out = format!("pkg:{ty}/");
@@ -89,6 +121,173 @@ pub fn purl(ecosystem: Ecosystem, name: &str, version: Option<&str>) -> String {
         encode(version, &mut out);
     }
     out
+}
+
+/// The package URL of an OS package, with the qualifiers the purl types define
+/// (PURL-TYPES.rst: `deb`, `apk`, `rpm`): `arch`, `distro` (`<ID>-<VERSION_ID>` of
+/// os-release, as `pkg:deb/debian/openssl@3.0.15-1~deb12u1?arch=amd64&distro=debian-12`)
+/// and, for rpm, `epoch`, which the rpm type keeps out of the version. The namespace is the
+/// os-release `ID`. Qualifiers are sorted by key, as the spec's canonical form asks.
+pub fn os_purl(ecosystem: Ecosystem, name: &str, version: Option<&str>, os: &OsInfo) -> String {
+    let Some((ty, vendor)) = os_type(ecosystem) else {
+        return purl(ecosystem, name, version);
+    };
+    let namespace = if os.distro.is_empty() {
+        vendor.to_string()
+    } else {
+        os.distro.to_ascii_lowercase()
+    };
+
+    let mut out = format!("pkg:{ty}/");
+    encode(&namespace, &mut out);
+    out.push('/');
+    // apk names are case-insensitive and lowercased by the spec; deb and rpm keep theirs.
+    if ty == "apk" {
+        encode(&name.to_ascii_lowercase(), &mut out);
+    } else {
+        encode(name, &mut out);
+    }
+    if let Some(version) = version {
+        // rpm: the version is `version-release`; the epoch is a qualifier.
+        let version = match (ty, os.epoch) {
+            ("rpm", Some(_)) => version.split_once(':').map_or(version, |(_, v)| v),
+            _ => version,
+        };
+        out.push('@');
+        // The `:` of a Debian epoch is left as written (the purl spec does not require
+        // encoding it in a version; `pkg:deb/debian/attr@1:2.4.48-6`).
+        for (index, part) in version.split(':').enumerate() {
+            if index > 0 {
+                out.push(':');
+            }
+            encode(part, &mut out);
+        }
+    }
+
+    let mut qualifiers = Vec::new();
+    if let Some(arch) = &os.arch {
+        qualifiers.push(("arch", arch.clone()));
+    }
+    if !os.distro.is_empty() {
+        let distro = match &os.distro_version {
+            Some(v) => format!("{}-{v}", os.distro.to_ascii_lowercase()),
+            None => os.distro.to_ascii_lowercase(),
+        };
+        qualifiers.push(("distro", distro));
+    }
+    if ty == "rpm" {
+        if let Some(epoch) = os.epoch {
+            qualifiers.push(("epoch", epoch.to_string()));
+        }
+    }
+    for (index, (key, value)) in qualifiers.iter().enumerate() {
+        out.push(if index == 0 { '?' } else { '&' });
+        out.push_str(key);
+        out.push('=');
+        encode(value, &mut out);
+    }
+    out
+}
+
+/// What an OS package URL says: the ecosystem, name, version as matched
+/// (`[epoch:]version[-release]`) and OS details; see [`crate::Package::from_os_purl`].
+pub(crate) fn parse_os_purl(text: &str) -> Option<(Ecosystem, String, Option<String>, OsInfo)> {
+    // pkg:type/namespace/name@version?qualifiers#subpath
+    let rest = text.strip_prefix("pkg:")?;
+    let rest = rest.split_once('#').map_or(rest, |(r, _)| r);
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let (path, version) = match path.rsplit_once('@') {
+        Some((p, v)) => (p, Some(decode(v)?)),
+        None => (path, None),
+    };
+    let mut segments = path.trim_matches('/').split('/');
+    let ty = segments.next()?.to_ascii_lowercase();
+    let namespace = decode(segments.next()?)?.to_ascii_lowercase();
+    let name = decode(segments.next()?)?;
+    if segments.next().is_some() || name.is_empty() {
+        return None;
+    }
+    let mut qualifiers = std::collections::HashMap::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=')?;
+        qualifiers.insert(key.to_ascii_lowercase(), decode(value)?);
+    }
+
+    let ecosystem = match (ty.as_str(), namespace.as_str()) {
+        ("deb", "ubuntu") => Ecosystem::Ubuntu,
+        ("deb", _) => Ecosystem::Debian,
+        ("apk", "alpine") => Ecosystem::Alpine,
+        ("rpm", "redhat" | "rhel") => Ecosystem::RedHat,
+        ("rpm", "rocky") => Ecosystem::RockyLinux,
+        ("rpm", "almalinux") => Ecosystem::AlmaLinux,
+        ("rpm", "opensuse" | "opensuse-leap" | "opensuse-tumbleweed") => Ecosystem::OpenSuse,
+        _ => return None,
+    };
+
+    // `distro=debian-12`: os-release ID and VERSION_ID joined by the first `-`.
+    let (distro, distro_version) = match qualifiers.get("distro") {
+        Some(d) => match d.split_once('-') {
+            Some((id, v)) if v.starts_with(|c: char| c.is_ascii_digit()) => {
+                (id.to_string(), Some(v.to_string()))
+            }
+            _ => (d.clone(), None),
+        },
+        None => (namespace.clone(), None),
+    };
+    let release = crate::collect::os::distribution(&crate::OsRelease {
+        id: Some(distro.clone()),
+        version_id: distro_version.clone(),
+        ..crate::OsRelease::default()
+    })
+    .filter(|(e, _)| *e == ecosystem)
+    .and_then(|(_, r)| r);
+
+    let epoch = qualifiers.get("epoch").and_then(|e| e.parse::<u32>().ok());
+    let version = match (ty.as_str(), epoch, version) {
+        ("rpm", Some(epoch), Some(v)) if !v.contains(':') => Some(format!("{epoch}:{v}")),
+        (_, _, v) => v,
+    };
+    // `upstream` (written by several SBOM tools): the source package, as `name`,
+    // `name@version` or a source RPM file name.
+    let (source_name, source_version) = match qualifiers.get("upstream") {
+        Some(up) if up.ends_with(".src.rpm") => match crate::collect::os::split_source_rpm(up) {
+            Some((n, v)) => (Some(n), Some(v)),
+            None => (None, None),
+        },
+        Some(up) => match up.split_once('@') {
+            Some((n, v)) => (Some(n.to_string()), Some(v.to_string())),
+            None => (Some(up.clone()), None),
+        },
+        None => (None, None),
+    };
+    let info = OsInfo {
+        distro,
+        distro_version,
+        release,
+        source_name,
+        source_version,
+        arch: qualifiers.get("arch").cloned(),
+        epoch,
+    };
+    Some((ecosystem, name, version, info))
+}
+
+/// Decodes `%XX` escapes; `None` when they do not make UTF-8.
+fn decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// Percent-encodes everything but the purl spec's unreserved characters.

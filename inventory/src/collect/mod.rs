@@ -12,6 +12,7 @@ mod elixir;
 mod go;
 mod java;
 mod npm;
+pub(crate) mod os;
 mod php;
 mod python;
 mod ruby;
@@ -21,7 +22,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::{Collector, Ecosystem, Options, Source};
+use crate::{Collector, Ecosystem, Options, OsInfo, Source};
 
 /// One package entry as a collector saw it, before merging.
 #[derive(Debug, Clone)]
@@ -37,6 +38,8 @@ pub(crate) struct Found {
     pub(crate) record: Option<PathBuf>,
     /// The file it was found in, when not the file the collector was given (`-r` includes).
     pub(crate) file: Option<PathBuf>,
+    /// For OS packages: the distribution release and the database's details.
+    pub(crate) os: Option<OsInfo>,
 }
 
 impl Found {
@@ -57,6 +60,7 @@ impl Found {
             entry: None,
             record: None,
             file: None,
+            os: None,
         }
     }
 
@@ -177,6 +181,12 @@ pub(crate) fn classify(root: &Path, path: &Path, name: &str, options: &Options) 
     let grandparent_name = grandparent
         .and_then(|p| p.file_name())
         .and_then(|n| n.to_str());
+
+    // OS package databases, before anything else: their names (`status`, `installed`,
+    // `Packages`) would otherwise be taken for extensionless executables.
+    if let Some(collector) = os::classify(path, name) {
+        return Some(Kind::Collector(collector));
+    }
 
     // Installed packages.
     let installed = match name {
@@ -316,6 +326,9 @@ pub(crate) fn run(collector: Collector, ctx: &Ctx<'_>, sink: &mut Sink) {
         Collector::CargoLock => rust::cargo_lock(ctx, sink),
         Collector::PubspecLock => dart::pubspec_lock(ctx, sink),
         Collector::MixLock => elixir::mix_lock(ctx, sink),
+        Collector::DpkgStatus => os::dpkg_status(ctx, sink),
+        Collector::ApkInstalled => os::apk_installed(ctx, sink),
+        Collector::RpmDatabase => os::rpm_database(ctx, sink),
     };
     if let Err(failure) = result {
         sink.failures.push(failure);
