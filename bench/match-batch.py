@@ -16,6 +16,7 @@ with bench.toml giving a tier `bench` whose limits do not bind, e.g.
 import argparse
 import http.client
 import json
+import os
 import random
 import sqlite3
 import threading
@@ -69,7 +70,7 @@ def worker(url, key, bodies, deadline, latencies, counts, lock):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", required=True)
-    parser.add_argument("--key", required=True)
+    parser.add_argument("--key", default="")
     parser.add_argument("--url", default="http://127.0.0.1:18090")
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=4)
@@ -77,13 +78,23 @@ def main():
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--distinct", type=int, default=50000,
                         help="distinct queries sampled; batches cycle through them")
+    parser.add_argument("--write-bodies", metavar="DIR",
+                        help="only write the request bodies to DIR/0.json, 1.json, ... "
+                             "(for bench/match-batch.lua) and exit")
     args = parser.parse_args()
 
     queries = sample_queries(args.db, max(args.distinct, args.batch), args.seed)
     bodies = []
-    for start in range(0, len(queries), args.batch):
+    for start in range(0, len(queries) - args.batch + 1, args.batch):
         chunk = queries[start:start + args.batch]
         bodies.append((json.dumps({"queries": chunk}).encode(), len(chunk)))
+    if args.write_bodies:
+        os.makedirs(args.write_bodies, exist_ok=True)
+        for i, (body, _) in enumerate(bodies):
+            with open(os.path.join(args.write_bodies, f"{i}.json"), "wb") as f:
+                f.write(body)
+        print(f"wrote {len(bodies)} bodies of {args.batch} queries to {args.write_bodies}")
+        return
 
     latencies, counts, lock = [], [0, 0], threading.Lock()
     started = time.monotonic()

@@ -6,16 +6,25 @@
 //! version that cannot be ordered gives an unconfirmed match (`coordinate-unconfirmed`),
 //! which `strict` drops. CPE queries get a result with no matches until CPE data is
 //! ingested. Results come back in the order of the queries.
+//!
+//! Throughput: what a package's advisories say is read from the store and prepared (every
+//! version the entries name parsed once, the facts a match carries) once, then kept in
+//! [`MatchCache`] between batches; the store's change log drops what a sync changed before
+//! the next batch. A batch is answered and serialized on one blocking thread, straight
+//! from the cache into the response bytes (`bench/match-batch.sh` measures it).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::extract::{Request, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use serde::Serialize;
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
 use serde_json::{json, Value};
-use versions::{Evaluation, Reason};
+use versions::{Evaluation, PreparedAffected, Reason};
 
 use crate::auth::Caller;
 use crate::threat::{self, fixed_versions};
@@ -37,110 +46,448 @@ enum Asked {
     Cpe { version: Option<String> },
 }
 
-/// One result, aligned with its query.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct QueryResult {
-    query: Value,
-    mode: &'static str,
-    ecosystem: Option<String>,
-    version: Option<String>,
-    total_candidates: usize,
-    matches: Vec<Match>,
-}
-
-/// One advisory that matched a query.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Match {
-    id: String,
-    cve_id: String,
-    #[serde(rename = "type")]
-    kind: String,
-    title: String,
-    slug: String,
-    severity: String,
-    cvss_score: Option<f64>,
-    epss: Option<Value>,
-    kev: Option<Value>,
-    known_exploits_in_wild: bool,
-    match_basis: &'static str,
-    matched_range: String,
-    confirmed: bool,
-    published_date: Option<String>,
-    patch_available: bool,
-    fixed_versions: Vec<String>,
-    remediation: String,
-    references: Vec<String>,
-    cwes: Vec<String>,
-    source: String,
-}
-
-/// What every match of one advisory shares, read once per request.
-#[derive(Debug, Clone)]
-struct Facts {
-    cve_id: String,
-    title: String,
-    slug: String,
-    cvss_score: Option<f64>,
+/// What every match of one advisory shares.
+#[derive(Debug)]
+pub(crate) struct Facts {
+    pub(crate) cve_id: String,
+    pub(crate) title: String,
+    pub(crate) slug: String,
+    pub(crate) cvss_score: Option<f64>,
     published: Option<String>,
     remediation: String,
     references: Vec<String>,
     cwes: Vec<String>,
-    source: String,
+    source: &'static str,
 }
 
-/// Advisory facts kept between requests. The store's change log says which advisories
-/// changed since the cache last looked, and those are dropped before each batch, so a sync
-/// by another process shows in the next answer.
+/// One affected entry of an advisory for a package, prepared for evaluation.
+#[derive(Debug)]
+struct Entry {
+    prepared: PreparedAffected<'static>,
+    fixed: Vec<String>,
+    /// `versions: a, b, c` in the ecosystem's order, made on the first listed match.
+    listed: OnceLock<String>,
+    /// Each range in words.
+    ranges: Vec<String>,
+}
+
+/// One advisory naming a package, with its entries for that package.
+#[derive(Debug)]
+pub(crate) struct Candidate {
+    pub(crate) id: String,
+    pub(crate) kind: String,
+    pub(crate) severity: String,
+    pub(crate) facts: Arc<Facts>,
+    entries: Vec<Entry>,
+}
+
+/// Every advisory naming one package (ecosystem base and normalized name).
+#[derive(Debug)]
+pub(crate) struct Package {
+    ecosystem: String,
+    /// Distinct advisories with an entry for the package (`totalCandidates`).
+    total: usize,
+    pub(crate) candidates: Vec<Candidate>,
+}
+
+/// How a match was decided.
+#[derive(Debug, Clone)]
+enum Basis {
+    Listed,
+    Range(usize),
+    Unordered(String),
+}
+
+/// One advisory that matched: indexes into a [`Package`].
+#[derive(Debug, Clone)]
+pub(crate) struct Hit {
+    pub(crate) candidate: usize,
+    entry: usize,
+    basis: Basis,
+}
+
+impl Hit {
+    pub(crate) fn confirmed(&self) -> bool {
+        !matches!(self.basis, Basis::Unordered(_))
+    }
+}
+
+/// What the matching of one package version found.
+#[derive(Debug, Clone)]
+pub(crate) struct Found {
+    pub(crate) package: Arc<Package>,
+    pub(crate) hits: Vec<Hit>,
+}
+
+/// Packages and advisory facts kept between requests, bounded by two generations: when
+/// the newer fills up it becomes the older and the oldest is dropped, so what is asked
+/// often stays and memory stays bounded. The store's change log says which advisories
+/// changed since the cache last looked; before each batch the packages they name (before
+/// and after the change) are dropped, so a sync by another process shows in the next
+/// answer.
 #[derive(Debug, Default)]
-pub struct FactsCache {
-    inner: std::sync::Mutex<CacheInner>,
+pub struct MatchCache {
+    inner: Mutex<CacheInner>,
 }
 
 #[derive(Debug, Default)]
 struct CacheInner {
-    seq: i64,
-    facts: HashMap<String, Arc<Facts>>,
+    seq: Option<i64>,
+    packages: Generations<Package>,
+    facts: Generations<Facts>,
 }
 
-/// Entries kept before the cache starts afresh (about 1 KB each).
-const CACHE_LIMIT: usize = 200_000;
+#[derive(Debug)]
+struct Generations<T> {
+    newer: HashMap<String, Arc<T>>,
+    older: HashMap<String, Arc<T>>,
+}
 
-impl FactsCache {
-    /// Drops the facts of every advisory changed since the last refresh.
-    fn refresh(&self, store: &store::Store) -> Result<(), ApiError> {
-        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        loop {
-            let changes = store.changes_since(inner.seq, 10_000)?;
-            let Some(last) = changes.last() else {
-                return Ok(());
-            };
-            inner.seq = last.seq;
-            for change in &changes {
-                inner.facts.remove(&change.id);
-            }
+impl<T> Default for Generations<T> {
+    fn default() -> Self {
+        Self {
+            newer: HashMap::new(),
+            older: HashMap::new(),
         }
     }
+}
 
-    fn get(&self, store: &store::Store, id: &str) -> Result<Option<Arc<Facts>>, ApiError> {
-        let cached = {
-            let inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-            inner.facts.get(id).cloned()
+impl<T> Generations<T> {
+    fn get(&mut self, key: &str, limit: usize) -> Option<Arc<T>> {
+        if let Some(found) = self.newer.get(key) {
+            return Some(Arc::clone(found));
+        }
+        let found = self.older.remove(key)?;
+        self.insert(key.to_owned(), Arc::clone(&found), limit);
+        Some(found)
+    }
+
+    fn insert(&mut self, key: String, value: Arc<T>, limit: usize) {
+        if self.newer.len() >= limit {
+            self.older = std::mem::take(&mut self.newer);
+        }
+        self.newer.insert(key, value);
+    }
+
+    fn retain(&mut self, keep: impl Fn(&str, &T) -> bool) {
+        self.newer.retain(|k, v| keep(k, v));
+        self.older.retain(|k, v| keep(k, v));
+    }
+
+    fn remove(&mut self, key: &str) {
+        self.newer.remove(key);
+        self.older.remove(key);
+    }
+
+    fn clear(&mut self) {
+        self.newer.clear();
+        self.older.clear();
+    }
+}
+
+/// Packages a generation holds (a prepared package is a few KB at most; the full-size
+/// export has about 350,000 packages, of which a fleet asks about far fewer).
+const PACKAGES_PER_GENERATION: usize = 60_000;
+/// Advisories a generation holds (about 1 KB each).
+const FACTS_PER_GENERATION: usize = 60_000;
+/// More changes than this since the last look start the cache afresh rather than
+/// looking up the packages of each changed advisory.
+const CHANGES_TO_FORGET_ALL: usize = 2_000;
+
+fn package_key(ecosystem: &str, normalized: &str) -> String {
+    let mut key = String::with_capacity(ecosystem.len() + normalized.len() + 1);
+    key.push_str(ecosystem);
+    key.push('\u{0}');
+    key.push_str(normalized);
+    key
+}
+
+impl MatchCache {
+    /// Drops what the advisories changed since the last refresh touch.
+    pub(crate) fn refresh(&self, store: &store::Store) -> Result<(), ApiError> {
+        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(seq) = inner.seq else {
+            // The first look: the cache is empty, so only later changes matter.
+            inner.seq = Some(store.last_change_seq()?);
+            return Ok(());
         };
-        if let Some(found) = cached {
-            return Ok(Some(found));
+        let mut changed: HashSet<String> = HashSet::new();
+        let mut last = seq;
+        loop {
+            let changes = store.changes_since(last, 10_000)?;
+            let Some(end) = changes.last() else {
+                break;
+            };
+            last = end.seq;
+            changed.extend(changes.into_iter().map(|c| c.id));
+            if changed.len() > CHANGES_TO_FORGET_ALL {
+                break;
+            }
+        }
+        if changed.is_empty() {
+            return Ok(());
+        }
+        if changed.len() > CHANGES_TO_FORGET_ALL {
+            inner.packages.clear();
+            inner.facts.clear();
+            inner.seq = Some(store.last_change_seq()?);
+            return Ok(());
+        }
+
+        // The packages the changed advisories named before (in the cache) and name now
+        // (in the store); a package no advisory named before has an empty entry here.
+        inner
+            .packages
+            .retain(|_, p| !p.candidates.iter().any(|c| changed.contains(&c.id)));
+        for id in &changed {
+            inner.facts.remove(id);
+            for (ecosystem, normalized) in store.packages_of(id)? {
+                inner.packages.remove(&package_key(&ecosystem, &normalized));
+            }
+        }
+        inner.seq = Some(last);
+        Ok(())
+    }
+
+    /// Every advisory naming the package, from the cache or else the store.
+    pub(crate) fn package(
+        &self,
+        store: &store::Store,
+        ecosystem: &str,
+        normalized: &str,
+    ) -> Result<Arc<Package>, ApiError> {
+        let key = package_key(ecosystem, normalized);
+        {
+            let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(found) = inner.packages.get(&key, PACKAGES_PER_GENERATION) {
+                return Ok(found);
+            }
+        }
+        let package = Arc::new(self.read_package(store, ecosystem, normalized)?);
+        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        inner
+            .packages
+            .insert(key, Arc::clone(&package), PACKAGES_PER_GENERATION);
+        Ok(package)
+    }
+
+    fn read_package(
+        &self,
+        store: &store::Store,
+        ecosystem: &str,
+        normalized: &str,
+    ) -> Result<Package, ApiError> {
+        let rows = store.affected_for(ecosystem, normalized)?;
+        let mut candidates: Vec<Candidate> = Vec::new();
+        for row in rows {
+            let entry = Entry {
+                fixed: fixed_versions(&row.affected),
+                listed: OnceLock::new(),
+                ranges: row
+                    .affected
+                    .ranges
+                    .iter()
+                    .map(threat::describe_range)
+                    .collect(),
+                prepared: PreparedAffected::new_owned(row.affected),
+            };
+            match candidates.last_mut() {
+                Some(last) if last.id == row.id => last.entries.push(entry),
+                _ => {
+                    // An advisory gone between the two reads is left out.
+                    let Some(facts) = self.facts(store, &row.id)? else {
+                        continue;
+                    };
+                    candidates.push(Candidate {
+                        id: row.id,
+                        kind: row.kind,
+                        severity: row.severity,
+                        facts,
+                        entries: vec![entry],
+                    });
+                }
+            }
+        }
+        Ok(Package {
+            ecosystem: ecosystem.to_owned(),
+            total: candidates.len(),
+            candidates,
+        })
+    }
+
+    fn facts(&self, store: &store::Store, id: &str) -> Result<Option<Arc<Facts>>, ApiError> {
+        {
+            let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(found) = inner.facts.get(id, FACTS_PER_GENERATION) {
+                return Ok(Some(found));
+            }
         }
         let Some(found) = read_facts(store, id)? else {
             return Ok(None);
         };
         let found = Arc::new(found);
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        if inner.facts.len() >= CACHE_LIMIT {
-            inner.facts.clear();
-        }
-        inner.facts.insert(id.to_owned(), Arc::clone(&found));
+        inner
+            .facts
+            .insert(id.to_owned(), Arc::clone(&found), FACTS_PER_GENERATION);
         Ok(Some(found))
+    }
+}
+
+/// Matches one version of a package (`ecosystem` is the OSV base name, `normalized` the
+/// name after [`osv::normalize_name`]): per advisory, the first entry that proves the
+/// version affected decides; otherwise an entry that cannot be ordered makes an
+/// unconfirmed match, which `strict` drops.
+pub(crate) fn match_package(
+    store: &store::Store,
+    cache: &MatchCache,
+    ecosystem: &str,
+    normalized: &str,
+    version: &str,
+    strict: bool,
+) -> Result<Found, ApiError> {
+    let package = cache.package(store, ecosystem, normalized)?;
+    let mut hits = Vec::new();
+    for (index, candidate) in package.candidates.iter().enumerate() {
+        let mut decided: Option<Hit> = None;
+        for (at, entry) in candidate.entries.iter().enumerate() {
+            match entry.prepared.evaluate(version) {
+                Evaluation::Affected(reason) => {
+                    let basis = match reason {
+                        Reason::Listed { .. } => Basis::Listed,
+                        Reason::Range { index, .. } => Basis::Range(index),
+                    };
+                    decided = Some(Hit {
+                        candidate: index,
+                        entry: at,
+                        basis,
+                    });
+                    break;
+                }
+                Evaluation::CannotOrder(why) if decided.is_none() => {
+                    decided = Some(Hit {
+                        candidate: index,
+                        entry: at,
+                        basis: Basis::Unordered(format!("unordered: {why}")),
+                    });
+                }
+                _ => {}
+            }
+        }
+        match decided {
+            Some(hit) if hit.confirmed() || !strict => hits.push(hit),
+            _ => {}
+        }
+    }
+    Ok(Found { package, hits })
+}
+
+impl Package {
+    /// The matched list or range in words: `versions: 1.2.0, 1.3.0, 1.3.1` (the whole
+    /// list, in the ecosystem's order) or `ECOSYSTEM: introduced 0, fixed 2.0`.
+    pub(crate) fn matched_range<'a>(&'a self, hit: &'a Hit) -> &'a str {
+        let entry = &self.candidates[hit.candidate].entries[hit.entry];
+        match &hit.basis {
+            Basis::Listed => entry.listed.get_or_init(|| {
+                let mut listed = entry.prepared.affected().versions.clone();
+                listed.sort_by(|a, b| versions::compare(&self.ecosystem, a, b).unwrap_or(a.cmp(b)));
+                format!("versions: {}", listed.join(", "))
+            }),
+            Basis::Range(index) => entry.ranges.get(*index).map_or("", String::as_str),
+            Basis::Unordered(why) => why,
+        }
+    }
+
+    fn fixed(&self, hit: &Hit) -> &[String] {
+        &self.candidates[hit.candidate].entries[hit.entry].fixed
+    }
+}
+
+/// One result, aligned with its query.
+struct QueryResult {
+    query: Value,
+    mode: &'static str,
+    ecosystem: Option<String>,
+    version: Option<String>,
+    found: Option<Found>,
+}
+
+impl Serialize for QueryResult {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(6))?;
+        map.serialize_entry("query", &self.query)?;
+        map.serialize_entry("mode", self.mode)?;
+        map.serialize_entry("ecosystem", &self.ecosystem)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry(
+            "totalCandidates",
+            &self.found.as_ref().map_or(0, |f| f.package.total),
+        )?;
+        map.serialize_entry("matches", &Matches(self.found.as_ref()))?;
+        map.end()
+    }
+}
+
+struct Matches<'a>(Option<&'a Found>);
+
+impl Serialize for Matches<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Some(found) = self.0 else {
+            return serializer.serialize_seq(Some(0))?.end();
+        };
+        let mut seq = serializer.serialize_seq(Some(found.hits.len()))?;
+        for hit in &found.hits {
+            seq.serialize_element(&MatchView {
+                package: &found.package,
+                hit,
+            })?;
+        }
+        seq.end()
+    }
+}
+
+/// One advisory that matched a query, as API.md writes it.
+struct MatchView<'a> {
+    package: &'a Package,
+    hit: &'a Hit,
+}
+
+impl Serialize for MatchView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let candidate = &self.package.candidates[self.hit.candidate];
+        let facts = &candidate.facts;
+        let fixed = self.package.fixed(self.hit);
+        let confirmed = self.hit.confirmed();
+        let mut map = serializer.serialize_map(Some(20))?;
+        map.serialize_entry("id", &candidate.id)?;
+        map.serialize_entry("cveId", &facts.cve_id)?;
+        map.serialize_entry("type", &candidate.kind)?;
+        map.serialize_entry("title", &facts.title)?;
+        map.serialize_entry("slug", &facts.slug)?;
+        map.serialize_entry("severity", &candidate.severity)?;
+        map.serialize_entry("cvssScore", &facts.cvss_score)?;
+        // No EPSS or KEV data is ingested yet (API.md allows null for both).
+        map.serialize_entry("epss", &None::<Value>)?;
+        map.serialize_entry("kev", &None::<Value>)?;
+        map.serialize_entry("knownExploitsInWild", &false)?;
+        map.serialize_entry(
+            "matchBasis",
+            if confirmed {
+                "coordinate"
+            } else {
+                "coordinate-unconfirmed"
+            },
+        )?;
+        map.serialize_entry("matchedRange", self.package.matched_range(self.hit))?;
+        map.serialize_entry("confirmed", &confirmed)?;
+        map.serialize_entry("publishedDate", &facts.published)?;
+        map.serialize_entry("patchAvailable", &!fixed.is_empty())?;
+        map.serialize_entry("fixedVersions", fixed)?;
+        map.serialize_entry("remediation", &facts.remediation)?;
+        map.serialize_entry("references", &facts.references)?;
+        map.serialize_entry("cwes", &facts.cwes)?;
+        map.serialize_entry("source", facts.source)?;
+        map.end()
     }
 }
 
@@ -149,21 +496,16 @@ pub async fn batch(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     request: Request,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let body: Value = crate::json_body(request, state.config.server.body_limit_bytes).await?;
 
     // Step 1: the request's shape, the batch cap, then every query (a bad one fails the
     // whole request with its index, before any work).
-    let Some(object) = body.as_object() else {
+    let Value::Object(mut object) = body else {
         return Err(ApiError::bad_request(format!(
             "expected a JSON object with \"queries\", but found {}",
             kind_of(&body)
         )));
-    };
-    let Some(queries) = object.get("queries").and_then(Value::as_array) else {
-        return Err(ApiError::bad_request(
-            "expected \"queries\" to be a list of queries",
-        ));
     };
     let strict = match object.get("strict") {
         None | Some(Value::Null) => false,
@@ -174,6 +516,11 @@ pub async fn batch(
                 kind_of(other)
             )))
         }
+    };
+    let Some(Value::Array(queries)) = object.remove("queries") else {
+        return Err(ApiError::bad_request(
+            "expected \"queries\" to be a list of queries",
+        ));
     };
     if queries.len() > caller.tier.max_batch {
         return Err(ApiError::batch_too_large(
@@ -190,21 +537,46 @@ pub async fn batch(
         })
         .collect::<Result<_, _>>()?;
 
-    // Step 2: match every query on one store, sharing advisory facts across queries.
-    let queries = queries.clone();
-    let cache = Arc::clone(&state.facts);
-    let results = state
+    // Step 2: match every query on one store and write the answer there too, so the
+    // async workers only move bytes.
+    let cache = Arc::clone(&state.matches);
+    let bytes = state
         .pool
         .run(move |store| {
             cache.refresh(store)?;
-            queries
+            let results = queries
                 .into_iter()
                 .zip(asked)
-                .map(|(query, asked)| answer(store, query, asked, strict, &cache))
-                .collect::<Result<Vec<_>, ApiError>>()
+                .map(|(query, asked)| answer(store, &cache, query, asked, strict))
+                .collect::<Result<Vec<_>, ApiError>>()?;
+            let mut bytes = Vec::with_capacity(results.len() * 1024);
+            serde_json::to_writer(&mut bytes, &json_envelope(&results))
+                .map_err(ApiError::internal)?;
+            Ok(bytes)
         })
         .await?;
-    Ok(Json(json!({ "data": { "results": results } })))
+    Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response())
+}
+
+/// `{"data": {"results": [...]}}` without building it as a `Value`.
+fn json_envelope(results: &[QueryResult]) -> impl Serialize + '_ {
+    struct Data<'a>(&'a [QueryResult]);
+    impl Serialize for Data<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut map = serializer.serialize_map(Some(1))?;
+            map.serialize_entry("results", self.0)?;
+            map.end()
+        }
+    }
+    struct Envelope<'a>(Data<'a>);
+    impl Serialize for Envelope<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut map = serializer.serialize_map(Some(1))?;
+            map.serialize_entry("data", &self.0)?;
+            map.end()
+        }
+    }
+    Envelope(Data(results))
 }
 
 fn kind_of(value: &Value) -> &'static str {
@@ -369,7 +741,7 @@ fn purl_ecosystem(ty: &str, namespace: Option<&str>) -> Option<&'static str> {
 }
 
 /// Ecosystem names as people type them (`pypi`, `Npm`) become OSV's spelling.
-fn canonical_ecosystem(base: &str) -> String {
+pub(crate) fn canonical_ecosystem(base: &str) -> String {
     const KNOWN: &[&str] = &[
         "PyPI",
         "npm",
@@ -434,110 +806,43 @@ fn parse_cpe(text: &str) -> Result<Asked, String> {
 
 fn answer(
     store: &store::Store,
+    cache: &MatchCache,
     query: Value,
     asked: Asked,
     strict: bool,
-    cache: &FactsCache,
 ) -> Result<QueryResult, ApiError> {
-    let (mode, ecosystem, name, version) = match asked {
-        Asked::Cpe { version } => {
-            return Ok(QueryResult {
-                query,
-                mode: "cpe",
-                ecosystem: None,
-                version,
-                total_candidates: 0,
-                matches: Vec::new(),
-            })
-        }
-        Asked::Unsupported { version } => {
-            return Ok(QueryResult {
-                query,
-                mode: "purl",
-                ecosystem: None,
-                version: Some(version),
-                total_candidates: 0,
-                matches: Vec::new(),
-            })
-        }
+    match asked {
+        Asked::Cpe { version } => Ok(QueryResult {
+            query,
+            mode: "cpe",
+            ecosystem: None,
+            version,
+            found: None,
+        }),
+        Asked::Unsupported { version } => Ok(QueryResult {
+            query,
+            mode: "purl",
+            ecosystem: None,
+            version: Some(version),
+            found: None,
+        }),
         Asked::Package {
             mode,
             ecosystem,
             name,
             version,
-        } => (mode, ecosystem, name, version),
-    };
-
-    // Step 1: every entry naming the package; the candidates are their advisories.
-    let normalized = osv::normalize_name(&ecosystem, &name);
-    let entries = store.affected_for(&ecosystem, &normalized)?;
-    let mut candidates: Vec<&str> = entries.iter().map(|e| e.id.as_str()).collect();
-    candidates.dedup();
-
-    // Step 2: per advisory, the first entry that proves the version affected decides;
-    // otherwise an entry that cannot be ordered makes an unconfirmed match.
-    let mut matches: Vec<Match> = Vec::new();
-    for id in &candidates {
-        let mine: Vec<&store::AffectedEntry> = entries.iter().filter(|e| e.id == *id).collect();
-        let mut decided = None;
-        for entry in &mine {
-            match versions::evaluate(&entry.affected, &version) {
-                Evaluation::Affected(reason) => {
-                    decided = Some((*entry, describe(&ecosystem, &entry.affected, &reason), true));
-                    break;
-                }
-                Evaluation::CannotOrder(why) if decided.is_none() => {
-                    decided = Some((*entry, format!("unordered: {why}"), false));
-                }
-                _ => {}
-            }
+        } => {
+            let normalized = osv::normalize_name(&ecosystem, &name);
+            let found = match_package(store, cache, &ecosystem, &normalized, &version, strict)?;
+            Ok(QueryResult {
+                query,
+                mode,
+                ecosystem: Some(ecosystem),
+                version: Some(version),
+                found: Some(found),
+            })
         }
-        let Some((entry, matched_range, confirmed)) = decided else {
-            continue;
-        };
-        if strict && !confirmed {
-            continue;
-        }
-        let Some(facts) = cache.get(store, id)? else {
-            continue;
-        };
-        let facts = Facts::clone(&facts);
-        let fixed = fixed_versions(&entry.affected);
-        matches.push(Match {
-            id: entry.id.clone(),
-            cve_id: facts.cve_id,
-            kind: entry.kind.clone(),
-            title: facts.title,
-            slug: facts.slug,
-            severity: entry.severity.clone(),
-            cvss_score: facts.cvss_score,
-            epss: None,
-            kev: None,
-            known_exploits_in_wild: false,
-            match_basis: if confirmed {
-                "coordinate"
-            } else {
-                "coordinate-unconfirmed"
-            },
-            matched_range,
-            confirmed,
-            published_date: facts.published,
-            patch_available: !fixed.is_empty(),
-            fixed_versions: fixed,
-            remediation: facts.remediation,
-            references: facts.references,
-            cwes: facts.cwes,
-            source: facts.source,
-        });
     }
-    Ok(QueryResult {
-        query,
-        mode,
-        ecosystem: Some(ecosystem),
-        version: Some(version),
-        total_candidates: candidates.len(),
-        matches,
-    })
 }
 
 fn read_facts(store: &store::Store, id: &str) -> Result<Option<Facts>, ApiError> {
@@ -555,25 +860,8 @@ fn read_facts(store: &store::Store, id: &str) -> Result<Option<Facts>, ApiError>
         remediation: threat::remediation(&advisory.kind, &record),
         references: record.references.iter().map(|r| r.url.clone()).collect(),
         cwes: threat::cwes(&advisory.kind, &record),
-        source: threat::publisher(&advisory.id).to_owned(),
+        source: threat::publisher(&advisory.id),
     }))
-}
-
-/// The matched list or range in words: `versions: 1.2.0, 1.3.0, 1.3.1` (the whole list,
-/// in the ecosystem's order) or `ECOSYSTEM: introduced 0, fixed 2.0`.
-fn describe(ecosystem: &str, affected: &osv::Affected, reason: &Reason) -> String {
-    match reason {
-        Reason::Listed { .. } => {
-            let mut listed = affected.versions.clone();
-            listed.sort_by(|a, b| versions::compare(ecosystem, a, b).unwrap_or(a.cmp(b)));
-            format!("versions: {}", listed.join(", "))
-        }
-        Reason::Range { index, .. } => affected
-            .ranges
-            .get(*index)
-            .map(threat::describe_range)
-            .unwrap_or_default(),
-    }
 }
 
 /// A plain description of the matching API, for people reading it by hand.

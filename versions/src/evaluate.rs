@@ -12,6 +12,7 @@
 //! Anything that could not be ordered makes the answer [`Evaluation::CannotOrder`] unless
 //! something else already proved the version affected — never a silent "not affected".
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use osv::{Affected, Event, RangeKind, Record};
@@ -164,7 +165,8 @@ fn evaluate_entry(affected: &Affected, installed: &mut Installed<'_>) -> Evaluat
 /// installed versions against it (or one against it many times).
 #[derive(Debug)]
 pub struct PreparedAffected<'a> {
-    affected: &'a Affected,
+    /// Borrowed, or owned when the prepared entry is kept (a server's cache).
+    affected: Cow<'a, Affected>,
     /// The ecosystem's ordering, or why there is none.
     scheme: Result<Scheme, CannotOrder>,
     /// The `versions` list under the ecosystem's ordering (empty without one).
@@ -197,6 +199,20 @@ impl<'a> PreparedAffected<'a> {
     /// Parses the versions an affected entry names: its `versions` list and the events
     /// of its ranges.
     pub fn new(affected: &'a Affected) -> Self {
+        Self::prepare(Cow::Borrowed(affected))
+    }
+
+    /// Prepares an entry it then owns, to be kept and evaluated for as long as wanted.
+    pub fn new_owned(affected: Affected) -> PreparedAffected<'static> {
+        PreparedAffected::prepare(Cow::Owned(affected))
+    }
+
+    /// The affected entry.
+    pub fn affected(&self) -> &Affected {
+        &self.affected
+    }
+
+    fn prepare(affected: Cow<'a, Affected>) -> Self {
         let scheme = match &affected.package {
             Some(package) => Scheme::for_ecosystem(&package.ecosystem),
             None => Err(CannotOrder::UnknownEcosystem {
