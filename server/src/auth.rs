@@ -66,6 +66,8 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 /// The caller of a request that passed authentication, for handlers that need its tier.
 #[derive(Debug, Clone)]
 pub struct Caller {
+    /// The key's number in the store (hosts registered with it belong to it).
+    pub key_id: i64,
     /// The tier's name.
     pub tier_name: String,
     /// The tier.
@@ -240,6 +242,7 @@ async fn admit(state: &AppState, headers: &HeaderMap) -> (Result<Caller, ApiErro
     match state.limiter.check(stored.id, tier, Timestamp::now()) {
         Ok(quota) => (
             Ok(Caller {
+                key_id: stored.id,
                 tier_name: stored.tier,
                 tier: tier.clone(),
             }),

@@ -85,6 +85,10 @@ pub struct Limits {
     /// A larger body is answered `413`.
     #[serde(default = "default_body_limit")]
     pub body_limit_bytes: usize,
+    /// The address the server is reached at (`https://radar.example.org`), for absolute
+    /// links in feeds; without it they are made from the request's `Host`.
+    #[serde(default)]
+    pub base_url: Option<String>,
 }
 
 impl Default for Limits {
@@ -92,6 +96,7 @@ impl Default for Limits {
         Self {
             request_timeout_secs: default_timeout(),
             body_limit_bytes: default_body_limit(),
+            base_url: None,
         }
     }
 }
@@ -118,7 +123,8 @@ pub struct Tier {
     pub monthly: u64,
     /// Queries in one `/match/batch` request.
     pub max_batch: usize,
-    /// Assets in one inventory registration.
+    /// Assets (distinct packages) all hosts of one key may have registered together
+    /// (`POST /inventory/register` over it is `413` with `data.maxAssets`).
     pub max_assets: usize,
     /// Whether keys of this tier may use the API at all (`false` answers `403`).
     #[serde(default = "default_true")]
@@ -139,6 +145,13 @@ impl Config {
         let config: Config = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
         if config.tiers.is_empty() {
             return Err(invalid("found no [tiers.NAME] table".into()));
+        }
+        if let Some(base) = config.server.base_url.as_deref() {
+            if !(base.starts_with("https://") || base.starts_with("http://")) {
+                return Err(invalid(format!(
+                    "expected base_url to start with https:// or http://, but found {base:?}"
+                )));
+            }
         }
         if config.server.request_timeout_secs == 0 {
             return Err(invalid("found request_timeout_secs = 0".into()));

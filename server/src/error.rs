@@ -73,6 +73,21 @@ impl ApiError {
         error
     }
 
+    /// `413` for a registration whose assets would exceed the tier's cap, with
+    /// `data.maxAssets`.
+    pub fn too_many_assets(found: usize, max: usize) -> Self {
+        let mut error = Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-many-assets",
+            format!(
+                "expected at most {max} assets across this key's hosts for its tier, but the \
+                 registration would make {found}"
+            ),
+        );
+        error.0.data = Some(json!({ "maxAssets": max }));
+        error
+    }
+
     /// `413` for a body over the server's size limit.
     pub fn body_too_large(message: impl Into<String>) -> Self {
         Self::new(StatusCode::PAYLOAD_TOO_LARGE, "body-too-large", message)

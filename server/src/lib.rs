@@ -11,6 +11,7 @@ pub mod analysis;
 pub mod auth;
 pub mod config;
 mod error;
+mod inventory;
 mod matching;
 pub mod openapi;
 pub mod pool;
@@ -26,7 +27,7 @@ use axum::error_handling::HandleErrorLayer;
 use axum::extract::Request;
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::Router;
 use serde_json::Value;
 use tower::ServiceBuilder;
@@ -41,7 +42,7 @@ pub struct AppState {
     pool: StorePool,
     config: Arc<Config>,
     limiter: Arc<auth::RateLimiter>,
-    facts: Arc<matching::FactsCache>,
+    matches: Arc<matching::MatchCache>,
 }
 
 impl AppState {
@@ -51,7 +52,7 @@ impl AppState {
             pool,
             config: Arc::new(config),
             limiter: Arc::default(),
-            facts: Arc::default(),
+            matches: Arc::default(),
         }
     }
 }
@@ -64,6 +65,8 @@ pub fn app(state: AppState) -> Router {
         .route("/threats/{id}", get(threats::show))
         .route("/match/batch", post(matching::batch))
         .route("/match/help", get(matching::help))
+        .route("/inventory/register", post(inventory::register))
+        .route("/inventory/{host_id}", delete(inventory::delete))
         .route("/openapi.json", get(openapi::serve))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -153,7 +153,10 @@ pub async fn show(
 
 /// An advisory by id or alias, else by slug: the slug's leading segments are the id
 /// lowercased and its last one the id's hash, which must agree.
-fn find(store: &store::Store, wanted: &str) -> Result<Option<store::Advisory>, ApiError> {
+pub(crate) fn find(
+    store: &store::Store,
+    wanted: &str,
+) -> Result<Option<store::Advisory>, ApiError> {
     if let Some(advisory) = store.get(wanted)? {
         return Ok(Some(advisory));
     }

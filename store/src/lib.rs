@@ -9,6 +9,7 @@
 //! leaves each record wholly old or wholly new.
 
 mod error;
+mod inventory;
 mod keys;
 mod read;
 mod schema;
@@ -20,6 +21,9 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 
 pub use error::StoreError;
+pub use inventory::{
+    Drift, HostAsset, HostFinding, HostRecord, Registered, Registration, StoredHost,
+};
 pub use keys::ApiKey;
 pub use read::{Advisory, AffectedEntry, Change, SearchHit, SourceState, Status};
 pub use threats::{ThreatFilter, ThreatPage};

@@ -279,6 +279,19 @@ impl Store {
         Ok(hits)
     }
 
+    /// The newest change-log sequence number, 0 for an empty log: one look at the end of
+    /// the primary key, cheap enough to poll several times a second for live updates.
+    ///
+    /// # Errors
+    ///
+    /// When SQLite fails.
+    pub fn last_change_seq(&self) -> Result<i64, StoreError> {
+        self.conn
+            .prepare_cached("SELECT coalesce(max(seq), 0) FROM changes")
+            .and_then(|mut stmt| stmt.query_row([], |row| row.get(0)))
+            .map_err(self.err())
+    }
+
     /// Change-log entries after `seq`, oldest first, at most `limit`.
     ///
     /// # Errors

@@ -83,6 +83,53 @@ const MIGRATIONS: &[&str] = &[
      ) WITHOUT ROWID;
 
      CREATE INDEX advisories_id_lower ON advisories (lower(id));",
+    // 3: registered host inventories (API.md, POST /inventory/register): hosts per API key,
+    // their packages by the advisory index's key (ecosystem base, normalized name) so fleet
+    // re-matching finds the hosts of a changed advisory's packages, and the findings of the
+    // last registration so a later one can tell which are new.
+    "CREATE TABLE hosts (
+         rowid INTEGER PRIMARY KEY,
+         key_id INTEGER NOT NULL REFERENCES api_keys (rowid) ON DELETE CASCADE,
+         host_id TEXT NOT NULL,
+         hostname TEXT,
+         os_type TEXT,
+         os_distro TEXT,
+         os_version TEXT,
+         agent_version TEXT NOT NULL,
+         monitor INTEGER NOT NULL,
+         asset_count INTEGER NOT NULL,
+         first_registered TEXT NOT NULL,
+         registered_at TEXT NOT NULL,
+         UNIQUE (key_id, host_id)
+     );
+     CREATE INDEX hosts_monitored ON hosts (monitor, key_id);
+
+     CREATE TABLE host_packages (
+         host INTEGER NOT NULL REFERENCES hosts (rowid) ON DELETE CASCADE,
+         ecosystem TEXT NOT NULL,
+         name TEXT NOT NULL,
+         normalized TEXT NOT NULL,
+         version TEXT NOT NULL,
+         purl TEXT,
+         cpe TEXT,
+         exposure TEXT,
+         exposed INTEGER NOT NULL,
+         runtime INTEGER NOT NULL,
+         PRIMARY KEY (host, ecosystem, normalized, version)
+     ) WITHOUT ROWID;
+     CREATE INDEX host_packages_package ON host_packages (ecosystem, normalized);
+
+     CREATE TABLE host_findings (
+         host INTEGER NOT NULL REFERENCES hosts (rowid) ON DELETE CASCADE,
+         advisory_id TEXT NOT NULL,
+         ecosystem TEXT NOT NULL,
+         normalized TEXT NOT NULL,
+         version TEXT NOT NULL,
+         confirmed INTEGER NOT NULL,
+         first_seen TEXT NOT NULL,
+         PRIMARY KEY (host, advisory_id, ecosystem, normalized, version)
+     ) WITHOUT ROWID;
+     CREATE INDEX host_findings_advisory ON host_findings (advisory_id);",
 ];
 
 /// Applies every migration the database has not had yet.
