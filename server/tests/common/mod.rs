@@ -224,3 +224,24 @@ pub async fn slug_of(f: &Fixture, id: &str) -> String {
     let record = advisory.record().unwrap();
     server::threat::slug(&advisory.id, &server::threat::title(&record))
 }
+
+/// Serves `app` on a free loopback port in the background, for clients that need a real
+/// connection (event streams, the browser).
+pub async fn listen(app: Router) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    addr
+}
+
+/// A record of a new malicious package, as a later sync would bring it.
+pub fn new_record(id: &str, name: &str, modified: &str) -> Value {
+    serde_json::json!({
+        "id": id,
+        "modified": modified,
+        "published": modified,
+        "summary": format!("Malicious code in {name} (PyPI)"),
+        "details": format!("The package {name} sends the host's environment to a remote host."),
+        "affected": [{"package": {"ecosystem": "PyPI", "name": name}, "versions": ["0.1.0"]}],
+    })
+}
