@@ -19,6 +19,7 @@
 
 mod collect;
 mod error;
+mod image;
 mod names;
 mod record;
 mod text;
@@ -32,6 +33,7 @@ use serde::{Deserialize, Serialize};
 
 pub use collect::os::{distribution, OsRelease};
 pub use error::Error;
+pub use image::{scan_image, scan_rootfs, wanted, ImageScan, Layer, Limits};
 pub use names::{normalize_name, os_purl, purl};
 pub use record::{hash_file, RecordFile};
 
@@ -356,6 +358,10 @@ pub struct Location {
     /// present; [`Inventory::record_files`] reads it on demand.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub record: Option<String>,
+    /// For a container image: the index into [`Inventory::layers`] of the layer that
+    /// provided the file (the highest one that wrote it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layer: Option<usize>,
 }
 
 /// A package found under the scanned roots.
@@ -541,6 +547,9 @@ pub struct ScanError {
     pub code: String,
     /// What went wrong, "expected X, but found Y" where possible.
     pub error: String,
+    /// For a container image: the index into [`Inventory::layers`] of the layer at fault.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layer: Option<usize>,
 }
 
 impl fmt::Display for ScanError {
@@ -604,6 +613,10 @@ pub struct Inventory {
     pub artifacts: Vec<Artifact>,
     /// Files that could not be read or parsed, sorted by path.
     pub errors: Vec<ScanError>,
+    /// For a container image: its layers, the lowest first ([`Location::layer`] indexes
+    /// this); empty for directories and files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub layers: Vec<Layer>,
     /// Counts.
     pub stats: Stats,
 }
@@ -709,6 +722,7 @@ fn merge(roots: Vec<PathBuf>, raw: walk::Raw) -> Inventory {
         packages,
         artifacts,
         errors,
+        layers: Vec::new(),
         stats: Stats {
             files_read: raw.files_read,
             locations,
