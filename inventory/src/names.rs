@@ -180,6 +180,15 @@ pub fn os_purl(ecosystem: Ecosystem, name: &str, version: Option<&str>, os: &OsI
             qualifiers.push(("epoch", epoch.to_string()));
         }
     }
+    // deb and apk advisories name source packages, so an SBOM must carry it for the
+    // package to match again when read back (`upstream`, as several SBOM tools write it).
+    if ty != "rpm" {
+        match (&os.source_name, &os.source_version) {
+            (Some(source), Some(v)) => qualifiers.push(("upstream", format!("{source}@{v}"))),
+            (Some(source), None) if source != name => qualifiers.push(("upstream", source.clone())),
+            _ => {}
+        }
+    }
     for (index, (key, value)) in qualifiers.iter().enumerate() {
         out.push(if index == 0 { '?' } else { '&' });
         out.push_str(key);
