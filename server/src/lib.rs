@@ -5,15 +5,20 @@
 //! [`app`] builds the whole application as a function of its state, so tests drive it
 //! in-process; [`serve`] binds it to an address with graceful shutdown. Every API route
 //! sits behind the key check and rate limits of [`auth`]; every error is an [`ApiError`],
-//! answered as JSON.
+//! answered as JSON. The browser pages ([`pages`]), the feeds ([`feeds`]) and the live
+//! event stream ([`events`]) are public and read-only; their errors are pages (the stream's
+//! are JSON, as it is part of API v1).
 
 pub mod analysis;
 pub mod auth;
 pub mod config;
 mod error;
+pub mod events;
+pub mod feeds;
 mod inventory;
 mod matching;
 pub mod openapi;
+pub mod pages;
 pub mod pool;
 pub mod threat;
 mod threats;
@@ -25,6 +30,7 @@ use std::time::Instant;
 
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::Request;
+use axum::http::Uri;
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{delete, get, post};
@@ -43,6 +49,7 @@ pub struct AppState {
     config: Arc<Config>,
     limiter: Arc<auth::RateLimiter>,
     matches: Arc<matching::MatchCache>,
+    events: Arc<events::Hub>,
 }
 
 impl AppState {
@@ -53,6 +60,7 @@ impl AppState {
             config: Arc::new(config),
             limiter: Arc::default(),
             matches: Arc::default(),
+            events: Arc::default(),
         }
     }
 }
@@ -73,25 +81,42 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,
-        ));
+        ))
+        // Added after the key check, so outside it: an `EventSource` cannot send a key
+        // header, and the stream carries only what the public pages show.
+        .route("/events", get(events::stream));
 
     Router::new()
+        .route("/", get(pages::index))
+        .route("/threats", get(pages::search))
+        .route("/threat/{slug}", get(pages::threat))
+        .route("/feeds", get(pages::feeds))
+        .route("/feeds/atom.xml", get(feeds::atom))
+        .route("/feeds/rss.xml", get(feeds::rss))
+        .route("/feeds/feed.json", get(feeds::json_feed))
+        .route("/assets/radar.css", get(pages::stylesheet))
+        .route("/assets/radar.js", get(pages::script))
         .nest("/api/v1", api)
-        .fallback(not_found)
+        .fallback(pages::not_found)
+        .method_not_allowed_fallback(pages::method_not_allowed)
         .layer(
             ServiceBuilder::new()
                 .layer(middleware::from_fn(log_request))
-                .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
-                    ApiError::timeout()
-                }))
+                .layer(middleware::from_fn(pages::security_headers))
+                .layer(HandleErrorLayer::new(
+                    |uri: Uri, _: tower::BoxError| async move { pages::timeout(&uri) },
+                ))
                 .timeout(timeout),
         )
         .with_state(state)
 }
 
 async fn not_found() -> ApiError {
-    ApiError::not_found("expected a route of API v1 (/api/v1/…), but found none here")
+    ApiError::not_found(API_NOT_FOUND)
 }
+
+/// What a request to an unknown address under `/api/` is told.
+const API_NOT_FOUND: &str = "expected a route of API v1 (/api/v1/…), but found none here";
 
 async fn method_not_allowed() -> ApiError {
     ApiError::method_not_allowed()

@@ -33,6 +33,20 @@ pub fn document() -> Value {
                                    "items": {"$ref": "#/components/schemas/Threat"}},
                        "total": {"type": "integer"}, "page": {"type": "integer"},
                        "limit": {"type": "integer"}}}}});
+    let mut registered = with(
+        json!({"type": "object", "properties": {"data": {
+            "$ref": "#/components/schemas/Registered"}}}),
+        &["400", "401", "403", "413", "429"],
+    );
+    registered["201"] = json!({"description": "a host registered for the first time",
+        "content": {"application/json": {"schema": {"type": "object", "properties": {
+            "data": {"$ref": "#/components/schemas/Registered"}}}}}});
+    let mut events = errors(&["400"]);
+    events["200"] = json!({"description": "an endless stream of events",
+        "content": {"text/event-stream": {"schema": {"type": "string"}}}});
+    let text = json!({"type": "string"});
+    let count = json!({"type": "integer"});
+
     json!({
         "openapi": "3.1.0",
         "info": {"title": "Open Threat Radar API", "version": "1"},
@@ -76,6 +90,34 @@ pub fn document() -> Value {
                 "summary": "A plain description of matching",
                 "responses": with(json!({"type": "object"}), &["401", "403", "429"])
             }},
+            "/inventory/register": {"post": {
+                "summary": "Register a host's packages; answers its findings and drift",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                    "$ref": "#/components/schemas/Registration"}}}},
+                "responses": registered
+            }},
+            "/inventory/{hostId}": {"delete": {
+                "summary": "Delete a host registered with this key, freeing its assets",
+                "parameters": [{"name": "hostId", "in": "path", "required": true,
+                                "schema": {"type": "string"}}],
+                "responses": with(json!({"type": "object", "properties": {"data": {
+                    "type": "object", "properties": {
+                        "hostId": {"type": "string"}, "deleted": {"type": "boolean"},
+                        "assetsFreed": {"type": "integer"}}}}}),
+                    &["401", "403", "404", "429"])
+            }},
+            "/events": {"get": {
+                "summary": "Live changes as server-sent events (new, updated, withdrawn); \
+                            resumable with Last-Event-ID or since",
+                "security": [],
+                "parameters": [
+                    query("since", "a change sequence number: replay the changes after it"),
+                    {"name": "Last-Event-ID", "in": "header", "required": false,
+                     "description": "the last event id seen; wins over since",
+                     "schema": {"type": "string"}}
+                ],
+                "responses": events
+            }},
             "/openapi.json": {"get": {
                 "summary": "This document",
                 "responses": with(json!({"type": "object"}), &["401", "403", "429"])
@@ -87,6 +129,32 @@ pub fn document() -> Value {
                 "Error": {"type": "object", "required": ["error", "message"], "properties": {
                     "error": {"type": "string"}, "message": {"type": "string"},
                     "data": {"type": "object"}}},
+                "Registration": {"type": "object",
+                    "required": ["hostId", "agentVersion", "monitor", "assets"],
+                    "properties": {
+                        "hostId": text, "hostname": text, "agentVersion": text,
+                        "monitor": {"type": "boolean"},
+                        "os": {"type": "object", "properties": {
+                            "type": text, "distro": text, "version": text}},
+                        "assets": {"type": "array", "items": {"type": "object",
+                            "required": ["version", "ecosystem", "name"],
+                            "properties": {
+                                "purl": text, "cpe": text, "version": text,
+                                "ecosystem": text, "name": text, "exposure": text,
+                                "exposed": {"type": "boolean"},
+                                "runtime": {"type": "boolean"}}}}}},
+                "Registered": {"type": "object", "properties": {
+                    "hostId": text, "monitoring": {"type": "boolean"},
+                    "new": {"type": "boolean"}, "assetCount": count,
+                    "drift": {"type": "object", "properties": {
+                        "added": count, "removed": count, "changed": count}},
+                    "summary": {"type": "object", "properties": {
+                        "total": count, "confirmed": count, "kev": count, "exposed": count,
+                        "actNow": count, "bySeverity": {"type": "object"},
+                        "byDecision": {"type": "object"}}},
+                    "top": {"type": "array", "items": {"type": "object"}},
+                    "newSinceLast": {"type": "array", "items": {"type": "object"}},
+                    "newSinceLastCount": count}},
                 "Threat": {"type": "object", "properties": {
                     "_id": {"type": "string"}, "externalId": {"type": "string"},
                     "cveId": {"type": "string"}, "slug": {"type": "string"},

@@ -44,27 +44,42 @@ fn non_empty(value: Option<String>) -> Option<String> {
     value.filter(|v| !v.trim().is_empty())
 }
 
+/// A query value with its spaces trimmed, or `None` when absent or blank.
+pub(crate) fn given(value: Option<&String>) -> Option<String> {
+    value
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+/// The `type` filter shared by the API, the pages and the feeds: `malicious` or
+/// `vulnerability`, or the message saying what was found instead.
+pub(crate) fn kind_filter(value: Option<&String>) -> Result<Option<String>, String> {
+    match given(value) {
+        Some(kind) if kind != "malicious" && kind != "vulnerability" => Err(format!(
+            "expected type to be malicious or vulnerability, but found {kind:?}"
+        )),
+        kind => Ok(kind),
+    }
+}
+
+/// The `severity` filter, lowercased: one of OSV's levels as the store labels them.
+pub(crate) fn severity_filter(value: Option<&String>) -> Result<Option<String>, String> {
+    match given(value).map(|s| s.to_ascii_lowercase()) {
+        Some(severity) if osv::Level::parse(&severity).is_none() => Err(format!(
+            "expected severity to be critical, high, medium, low or unknown, but found \
+             {severity:?}"
+        )),
+        severity => Ok(severity),
+    }
+}
+
 impl ListParams {
     fn filter(self) -> Result<(store::ThreatFilter, usize, usize), ApiError> {
         let limit = number("limit", self.limit.as_deref(), 20)?.min(MAX_LIMIT);
         let page = number("page", self.page.as_deref(), 1)?;
-        let kind = non_empty(self.kind);
-        if let Some(kind) = kind.as_deref() {
-            if kind != "malicious" && kind != "vulnerability" {
-                return Err(ApiError::bad_request(format!(
-                    "expected type to be malicious or vulnerability, but found {kind:?}"
-                )));
-            }
-        }
-        let severity = non_empty(self.severity).map(|s| s.to_ascii_lowercase());
-        if let Some(severity) = severity.as_deref() {
-            if osv::Level::parse(severity).is_none() {
-                return Err(ApiError::bad_request(format!(
-                    "expected severity to be critical, high, medium, low or unknown, \
-                     but found {severity:?}"
-                )));
-            }
-        }
+        let kind = kind_filter(self.kind.as_ref()).map_err(ApiError::bad_request)?;
+        let severity = severity_filter(self.severity.as_ref()).map_err(ApiError::bad_request)?;
         let since = match non_empty(self.since) {
             None => None,
             Some(text) => {

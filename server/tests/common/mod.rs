@@ -44,16 +44,20 @@ pub struct Fixture {
     pub keys: HashMap<&'static str, String>,
 }
 
-pub fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("radar.db");
-    let mut store = store::Store::open(&path).unwrap();
-
+/// The records of a fixture file under `tests/data`.
+pub fn data(name: &str) -> Vec<Value> {
     let text = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/records.json"),
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data")
+            .join(name),
     )
     .unwrap();
-    let records: Vec<Value> = serde_json::from_str(&text).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Writes records into the database at `path` through a store of its own, as a sync by
+/// another process would.
+pub fn upsert(path: &std::path::Path, records: &[Value]) {
     let batch: Vec<store::Incoming> = records
         .iter()
         .map(|r| {
@@ -64,7 +68,27 @@ pub fn fixture() -> Fixture {
             }
         })
         .collect();
+    let mut store = store::Store::open(path).unwrap();
     store.apply("test", &batch, &[]).unwrap();
+}
+
+pub fn fixture() -> Fixture {
+    fixture_with(&[])
+}
+
+/// The fixture's four advisories and `extra` records.
+pub fn fixture_with(extra: &[Value]) -> Fixture {
+    let mut records = data("records.json");
+    records.extend_from_slice(extra);
+    fixture_of(&records)
+}
+
+/// A fixture holding exactly `records`, with the test keys.
+pub fn fixture_of(records: &[Value]) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("radar.db");
+    upsert(&path, records);
+    let store = store::Store::open(&path).unwrap();
 
     let mut keys = HashMap::new();
     for tier in ["free", "tight", "blocked", "gone", "revoked"] {
@@ -84,6 +108,22 @@ pub fn fixture() -> Fixture {
         db: path,
         app: server::app(server::AppState::new(pool, config)),
         keys,
+    }
+}
+
+/// A page or other non-JSON answer.
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub text: String,
+}
+
+impl Page {
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .map(|v| v.to_str().unwrap())
+            .unwrap_or("")
     }
 }
 
@@ -112,12 +152,7 @@ impl Fixture {
             None => request.body(Body::empty()),
         }
         .unwrap();
-        let response = self.app.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap();
+        let (status, headers, bytes) = self.answer(request).await;
         let body = serde_json::from_slice(&bytes)
             .unwrap_or_else(|e| panic!("{uri}: expected JSON, got {e}: {bytes:?}"));
         Reply {
@@ -125,6 +160,42 @@ impl Fixture {
             headers,
             body,
         }
+    }
+
+    /// Sends a request to the app in process: status, headers and the whole body.
+    pub async fn answer(
+        &self,
+        request: Request<Body>,
+    ) -> (StatusCode, HeaderMap, axum::body::Bytes) {
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, headers, bytes)
+    }
+
+    /// A request as a browser sends it: no key, any answer read as text.
+    pub async fn page_with(&self, method: Method, uri: &str, headers: &[(&str, &str)]) -> Page {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("accept", "text/html");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let request = request.body(Body::empty()).unwrap();
+        let (status, headers, bytes) = self.answer(request).await;
+        Page {
+            status,
+            headers,
+            text: String::from_utf8(bytes.to_vec()).unwrap(),
+        }
+    }
+
+    pub async fn page(&self, uri: &str) -> Page {
+        self.page_with(Method::GET, uri, &[]).await
     }
 
     pub async fn get(&self, uri: &str) -> Reply {
@@ -144,4 +215,33 @@ pub fn assert_error(reply: &Reply, status: u16) {
     assert_eq!(reply.status.as_u16(), status, "{}", reply.body);
     assert!(reply.body["error"].is_string(), "{}", reply.body);
     assert!(reply.body["message"].is_string(), "{}", reply.body);
+}
+
+/// The page slug of an advisory in the fixture's database (read without counting a view).
+pub async fn slug_of(f: &Fixture, id: &str) -> String {
+    let store = store::Store::open_existing(&f.db).unwrap();
+    let advisory = store.get(id).unwrap().unwrap();
+    let record = advisory.record().unwrap();
+    server::threat::slug(&advisory.id, &server::threat::title(&record))
+}
+
+/// Serves `app` on a free loopback port in the background, for clients that need a real
+/// connection (event streams, the browser).
+pub async fn listen(app: Router) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    addr
+}
+
+/// A record of a new malicious package, as a later sync would bring it.
+pub fn new_record(id: &str, name: &str, modified: &str) -> Value {
+    serde_json::json!({
+        "id": id,
+        "modified": modified,
+        "published": modified,
+        "summary": format!("Malicious code in {name} (PyPI)"),
+        "details": format!("The package {name} sends the host's environment to a remote host."),
+        "affected": [{"package": {"ecosystem": "PyPI", "name": name}, "versions": ["0.1.0"]}],
+    })
 }
