@@ -22,6 +22,7 @@ mod error;
 mod image;
 mod names;
 mod record;
+mod sbom;
 mod text;
 mod walk;
 
@@ -36,6 +37,7 @@ pub use error::Error;
 pub use image::{scan_image, scan_rootfs, wanted, ImageScan, Layer, Limits};
 pub use names::{normalize_name, os_purl, purl};
 pub use record::{hash_file, RecordFile};
+pub use sbom::read_sbom;
 
 /// An OSV ecosystem name, as used in `affected[].package.ecosystem`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -267,6 +269,10 @@ pub enum Collector {
     /// rpm's database `rpmdb.sqlite` (the Berkeley DB `Packages` and ndb `Packages.db`
     /// are reported as not read).
     RpmDatabase,
+    /// A CycloneDX JSON SBOM (1.4 to 1.6) given with `--sbom`: components by purl.
+    CyclonedxSbom,
+    /// An SPDX 2.3 JSON SBOM given with `--sbom`: packages by their purl external refs.
+    SpdxSbom,
 }
 
 impl Collector {
@@ -306,6 +312,8 @@ impl Collector {
             Collector::DpkgStatus => "dpkg-status",
             Collector::ApkInstalled => "apk-installed",
             Collector::RpmDatabase => "rpmdb",
+            Collector::CyclonedxSbom => "cyclonedx-sbom",
+            Collector::SpdxSbom => "spdx-sbom",
         }
     }
 
@@ -660,7 +668,7 @@ pub fn scan(roots: &[PathBuf], options: &Options) -> Result<Inventory, Error> {
 /// Folds raw findings into packages: one per (ecosystem, normalized name, version, source,
 /// OS details); OS details keep apart the same package of two distributions or two
 /// architectures (dpkg multiarch).
-fn merge(roots: Vec<PathBuf>, raw: walk::Raw) -> Inventory {
+pub(crate) fn merge(roots: Vec<PathBuf>, raw: walk::Raw) -> Inventory {
     type Key = (Ecosystem, String, Option<String>, Source, Option<OsInfo>);
     let mut by_key: HashMap<Key, Package> = HashMap::new();
     let locations = raw.found.len() as u64;
