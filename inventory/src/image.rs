@@ -71,7 +71,10 @@ pub struct ImageScan {
 impl ImageScan {
     /// The temporary root the files were read out to (what [`Inventory::roots`] holds).
     pub fn root(&self) -> &Path {
-        self.dir.path()
+        self.inventory
+            .roots
+            .first()
+            .map_or(self.dir.path(), PathBuf::as_path)
     }
 
     /// The inventory with its root renamed to `image` (as the user gave it); the

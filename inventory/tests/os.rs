@@ -167,6 +167,59 @@ fn rpmdb_sqlite_built_by_rpm_gives_epochs_and_source_rpms() {
     );
 }
 
+/// The committed rpmdb fixture as the rpm tool itself reads it (when it is installed):
+/// name, epoch, version, release, architecture and source RPM agree with `rpm -qa`.
+#[test]
+fn the_rpmdb_fixture_reads_as_rpm_reads_it() {
+    // rpm may write lock files beside the database, so it reads a copy.
+    let copy = tempfile::tempdir().unwrap();
+    let fixture = common::data("os/rocky/var/lib/rpm/rpmdb.sqlite");
+    std::fs::copy(&fixture, copy.path().join("rpmdb.sqlite")).unwrap();
+    let format = "%{NAME} %{EPOCH} %{VERSION} %{RELEASE} %{ARCH} %{SOURCERPM}\\n";
+    let output = match Command::new("rpm")
+        .arg("--dbpath")
+        .arg(copy.path())
+        .args(["--define", "_db_backend sqlite", "-qa", "--qf", format])
+        .output()
+    {
+        Ok(output) if output.status.success() => output,
+        other => {
+            eprintln!("skipped: rpm is not usable here ({other:?})");
+            return;
+        }
+    };
+    let mut expected: Vec<String> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| l.replace("(none)", "-"))
+        .collect();
+    expected.sort();
+    assert_eq!(expected.len(), 2, "{expected:?}");
+
+    let inventory = common::scan("os/rocky");
+    let mut actual: Vec<String> = inventory
+        .packages
+        .iter()
+        .map(|p| {
+            let os = p.os.as_ref().unwrap();
+            let version = p.version.as_deref().unwrap();
+            // The package's version is `[epoch:]version-release`; rpm shows them apart.
+            let version = version.split_once(':').map_or(version, |(_, v)| v);
+            let (version, release) = version.rsplit_once('-').unwrap();
+            let source = format!(
+                "{}-{}.src.rpm",
+                os.source_name.as_deref().unwrap(),
+                os.source_version.as_deref().unwrap()
+            );
+            let epoch = os.epoch.map_or("-".to_string(), |e| e.to_string());
+            let arch = os.arch.as_deref().unwrap();
+            format!("{} {epoch} {version} {release} {arch} {source}", p.name)
+        })
+        .collect();
+    actual.sort();
+    assert_eq!(actual, expected);
+}
+
 #[test]
 fn a_database_without_os_release_is_listed_unmatched_and_reported() {
     let inventory = common::scan("os/noos");

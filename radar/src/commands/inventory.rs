@@ -16,7 +16,8 @@ use super::Global;
 pub enum Format {
     /// A table for people.
     Table,
-    /// JSON: `{"roots", "packages", "artifacts", "errors", "layers", "stats"}`.
+    /// JSON: `{"roots", "packages", "artifacts", "errors", "stats"}`, and `"layers"` for an
+    /// image.
     Json,
     /// CycloneDX 1.6 JSON: components with purls, locations as properties.
     Cyclonedx,
