@@ -311,7 +311,7 @@ impl Collector {
             Collector::MixLock => "mix-lock",
             Collector::DpkgStatus => "dpkg-status",
             Collector::ApkInstalled => "apk-installed",
-            Collector::RpmDatabase => "rpmdb",
+            Collector::RpmDatabase => "rpm-database",
             Collector::CyclonedxSbom => "cyclonedx-sbom",
             Collector::SpdxSbom => "spdx-sbom",
         }
@@ -735,5 +735,29 @@ pub(crate) fn merge(roots: Vec<PathBuf>, raw: walk::Raw) -> Inventory {
             files_read: raw.files_read,
             locations,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Findings name the collector by `as_str`, inventories by serde: one code for both.
+    #[test]
+    fn collector_codes_are_the_same_in_every_output() {
+        for collector in [
+            Collector::PythonDistInfo,
+            Collector::DpkgStatus,
+            Collector::ApkInstalled,
+            Collector::RpmDatabase,
+            Collector::CyclonedxSbom,
+            Collector::SpdxSbom,
+        ] {
+            assert_eq!(
+                serde_json::to_value(collector).unwrap(),
+                collector.as_str(),
+                "{collector:?}"
+            );
+        }
     }
 }

@@ -287,3 +287,129 @@ fn location_path(inventory: &Inventory, root: usize, path: &str) -> String {
         path.to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use matcher::{FoundAt, PackageRef};
+
+    fn info() -> BomInfo {
+        BomInfo {
+            serial_number: "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79".into(),
+            timestamp: "2026-06-01T00:00:00Z".into(),
+            tool_version: "0.1.0".into(),
+        }
+    }
+
+    /// The same purl twice: once from the registry (a lockfile), once as a path
+    /// dependency somewhere else.
+    fn inventory() -> Inventory {
+        let location = |path: &str| serde_json::json!([{"root": 0, "path": path, "collector": "package-lock-json", "line": 7}]);
+        let package = |source: &str, path: &str| {
+            serde_json::json!({
+                "ecosystem": "npm", "name": "left-padder", "normalized_name": "left-padder",
+                "version": "1.2.0", "purl": "pkg:npm/left-padder@1.2.0", "source": source,
+                "locations": location(path),
+            })
+        };
+        serde_json::from_value(serde_json::json!({
+            "roots": ["/srv/app"],
+            "packages": [package("path", "vendor/package-lock.json"),
+                         package("registry", "package-lock.json")],
+            "artifacts": [], "errors": [], "stats": {"files_read": 2, "locations": 2},
+        }))
+        .unwrap()
+    }
+
+    fn finding(path: &str) -> Finding {
+        Finding {
+            id: "GHSA-test-vuln".into(),
+            kind: "vulnerability".into(),
+            severity: "high".into(),
+            summary: Some("Flaw in left-padder".into()),
+            aliases: vec!["CVE-2026-0001".into()],
+            package: PackageRef {
+                ecosystem: "npm".into(),
+                name: "left-padder".into(),
+                version: Some("1.2.0".into()),
+                purl: "pkg:npm/left-padder@1.2.0".into(),
+            },
+            locations: vec![FoundAt {
+                root: "/srv/app".into(),
+                path: path.into(),
+                collector: "package-lock-json".into(),
+                line: Some(7),
+                layer: None,
+                layer_digest: None,
+            }],
+            matched: "SEMVER range: introduced 1.0.0, fixed 1.4.2".into(),
+            fixed: vec!["1.4.2".into()],
+            confirmed_by_hash: false,
+            unconfirmed: None,
+        }
+    }
+
+    #[test]
+    fn repeated_purls_get_their_own_bom_refs_and_findings_affect_the_right_one() {
+        let report = ScanReport::new(
+            vec!["/srv/app".into()],
+            2,
+            vec![finding("package-lock.json")],
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+        );
+        let bom: Value = serde_json::from_str(&cyclonedx(&report, &inventory(), &info())).unwrap();
+
+        let refs: Vec<&str> = bom["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["bom-ref"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            refs,
+            ["pkg:npm/left-padder@1.2.0", "pkg:npm/left-padder@1.2.0#2"]
+        );
+        assert_eq!(bom["components"][1]["properties"][1]["value"], "registry");
+        assert_eq!(
+            bom["components"][1]["properties"][2]["value"],
+            "package-lock.json:7"
+        );
+        let vulnerability = &bom["vulnerabilities"][0];
+        assert_eq!(
+            vulnerability["affects"][0]["ref"],
+            "pkg:npm/left-padder@1.2.0#2"
+        );
+        assert_eq!(vulnerability["analysis"]["state"], "in_triage");
+        assert_eq!(bom["serialNumber"], info().serial_number);
+    }
+
+    #[test]
+    fn an_unconfirmed_finding_affects_its_component_with_an_unknown_status() {
+        let mut unconfirmed = finding("vendor/package-lock.json");
+        unconfirmed.unconfirmed = Some("the version could not be ordered".into());
+        let report = ScanReport::new(
+            Vec::new(),
+            2,
+            Vec::new(),
+            vec![unconfirmed],
+            Vec::new(),
+            Vec::new(),
+        );
+        let bom: Value = serde_json::from_str(&cyclonedx(&report, &inventory(), &info())).unwrap();
+        let vulnerability = &bom["vulnerabilities"][0];
+        assert_eq!(
+            vulnerability["affects"][0]["ref"],
+            "pkg:npm/left-padder@1.2.0"
+        );
+        assert_eq!(
+            vulnerability["affects"][0]["versions"][0]["status"],
+            "unknown"
+        );
+        assert!(vulnerability["analysis"]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("could not be ordered"));
+    }
+}
