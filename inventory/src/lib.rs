@@ -19,8 +19,10 @@
 
 mod collect;
 mod error;
+mod image;
 mod names;
 mod record;
+mod sbom;
 mod text;
 mod walk;
 
@@ -32,8 +34,10 @@ use serde::{Deserialize, Serialize};
 
 pub use collect::os::{distribution, OsRelease};
 pub use error::Error;
+pub use image::{scan_image, scan_rootfs, wanted, ImageScan, Layer, Limits};
 pub use names::{normalize_name, os_purl, purl};
 pub use record::{hash_file, RecordFile};
+pub use sbom::read_sbom;
 
 /// An OSV ecosystem name, as used in `affected[].package.ecosystem`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -265,6 +269,10 @@ pub enum Collector {
     /// rpm's database `rpmdb.sqlite` (the Berkeley DB `Packages` and ndb `Packages.db`
     /// are reported as not read).
     RpmDatabase,
+    /// A CycloneDX JSON SBOM (1.4 to 1.6) given with `--sbom`: components by purl.
+    CyclonedxSbom,
+    /// An SPDX 2.3 JSON SBOM given with `--sbom`: packages by their purl external refs.
+    SpdxSbom,
 }
 
 impl Collector {
@@ -303,7 +311,9 @@ impl Collector {
             Collector::MixLock => "mix-lock",
             Collector::DpkgStatus => "dpkg-status",
             Collector::ApkInstalled => "apk-installed",
-            Collector::RpmDatabase => "rpmdb",
+            Collector::RpmDatabase => "rpm-database",
+            Collector::CyclonedxSbom => "cyclonedx-sbom",
+            Collector::SpdxSbom => "spdx-sbom",
         }
     }
 
@@ -356,6 +366,10 @@ pub struct Location {
     /// present; [`Inventory::record_files`] reads it on demand.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub record: Option<String>,
+    /// For a container image: the index into [`Inventory::layers`] of the layer that
+    /// provided the file (the highest one that wrote it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layer: Option<usize>,
 }
 
 /// A package found under the scanned roots.
@@ -541,6 +555,9 @@ pub struct ScanError {
     pub code: String,
     /// What went wrong, "expected X, but found Y" where possible.
     pub error: String,
+    /// For a container image: the index into [`Inventory::layers`] of the layer at fault.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layer: Option<usize>,
 }
 
 impl fmt::Display for ScanError {
@@ -604,6 +621,10 @@ pub struct Inventory {
     pub artifacts: Vec<Artifact>,
     /// Files that could not be read or parsed, sorted by path.
     pub errors: Vec<ScanError>,
+    /// For a container image: its layers, the lowest first ([`Location::layer`] indexes
+    /// this); empty for directories and files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub layers: Vec<Layer>,
     /// Counts.
     pub stats: Stats,
 }
@@ -647,7 +668,7 @@ pub fn scan(roots: &[PathBuf], options: &Options) -> Result<Inventory, Error> {
 /// Folds raw findings into packages: one per (ecosystem, normalized name, version, source,
 /// OS details); OS details keep apart the same package of two distributions or two
 /// architectures (dpkg multiarch).
-fn merge(roots: Vec<PathBuf>, raw: walk::Raw) -> Inventory {
+pub(crate) fn merge(roots: Vec<PathBuf>, raw: walk::Raw) -> Inventory {
     type Key = (Ecosystem, String, Option<String>, Source, Option<OsInfo>);
     let mut by_key: HashMap<Key, Package> = HashMap::new();
     let locations = raw.found.len() as u64;
@@ -709,9 +730,34 @@ fn merge(roots: Vec<PathBuf>, raw: walk::Raw) -> Inventory {
         packages,
         artifacts,
         errors,
+        layers: Vec::new(),
         stats: Stats {
             files_read: raw.files_read,
             locations,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Findings name the collector by `as_str`, inventories by serde: one code for both.
+    #[test]
+    fn collector_codes_are_the_same_in_every_output() {
+        for collector in [
+            Collector::PythonDistInfo,
+            Collector::DpkgStatus,
+            Collector::ApkInstalled,
+            Collector::RpmDatabase,
+            Collector::CyclonedxSbom,
+            Collector::SpdxSbom,
+        ] {
+            assert_eq!(
+                serde_json::to_value(collector).unwrap(),
+                collector.as_str(),
+                "{collector:?}"
+            );
+        }
     }
 }

@@ -180,6 +180,15 @@ pub fn os_purl(ecosystem: Ecosystem, name: &str, version: Option<&str>, os: &OsI
             qualifiers.push(("epoch", epoch.to_string()));
         }
     }
+    // deb and apk advisories name source packages, so an SBOM must carry it for the
+    // package to match again when read back (`upstream`, as several SBOM tools write it).
+    if ty != "rpm" {
+        match (&os.source_name, &os.source_version) {
+            (Some(source), Some(v)) => qualifiers.push(("upstream", format!("{source}@{v}"))),
+            (Some(source), None) if source != name => qualifiers.push(("upstream", source.clone())),
+            _ => {}
+        }
+    }
     for (index, (key, value)) in qualifiers.iter().enumerate() {
         out.push(if index == 0 { '?' } else { '&' });
         out.push_str(key);
@@ -272,6 +281,56 @@ pub(crate) fn parse_os_purl(text: &str) -> Option<(Ecosystem, String, Option<Str
     Some((ecosystem, name, version, info))
 }
 
+/// What a language package URL says: the ecosystem, the name as OSV writes it (npm
+/// `@scope/name`, Maven `group:artifact`, Go and Composer `namespace/name`) and the
+/// version (Go without its `v`). `None` for a purl that is malformed or of a type no
+/// ecosystem here maps (OS types are read by [`parse_os_purl`]).
+pub(crate) fn parse_purl(text: &str) -> Option<(Ecosystem, String, Option<String>)> {
+    let rest = text.strip_prefix("pkg:")?.trim_start_matches('/');
+    let rest = rest.split_once('#').map_or(rest, |(r, _)| r);
+    let path = rest.split_once('?').map_or(rest, |(p, _)| p);
+    let (path, version) = match path.rsplit_once('@') {
+        // An npm scope's `@` is encoded (`%40`) in a namespace; one left plain is only
+        // a version separator when it is not the first character of a segment.
+        Some((p, v)) if !p.ends_with('/') && !p.is_empty() => (p, Some(decode(v)?)),
+        _ => (path, None),
+    };
+    let (ty, path) = path.split_once('/')?;
+    let segments: Vec<String> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(decode)
+        .collect::<Option<_>>()?;
+    let (name, namespace) = segments.split_last()?;
+    let namespace = namespace.join("/");
+    let with_namespace = |sep: &str| {
+        if namespace.is_empty() {
+            name.clone()
+        } else {
+            format!("{namespace}{sep}{name}")
+        }
+    };
+
+    let (ecosystem, name) = match ty.to_ascii_lowercase().as_str() {
+        "pypi" => (Ecosystem::PyPI, name.clone()),
+        "npm" => (Ecosystem::Npm, with_namespace("/")),
+        "cargo" => (Ecosystem::CratesIo, name.clone()),
+        "golang" => (Ecosystem::Go, with_namespace("/")),
+        "gem" => (Ecosystem::RubyGems, name.clone()),
+        "composer" => (Ecosystem::Packagist, with_namespace("/")),
+        "nuget" => (Ecosystem::NuGet, name.clone()),
+        "maven" => (Ecosystem::Maven, with_namespace(":")),
+        "pub" => (Ecosystem::Pub, name.clone()),
+        "hex" => (Ecosystem::Hex, name.clone()),
+        _ => return None,
+    };
+    let version = match (ecosystem, version) {
+        (Ecosystem::Go, Some(v)) => Some(v.strip_prefix('v').map(str::to_string).unwrap_or(v)),
+        (_, v) => v,
+    };
+    Some((ecosystem, name, version.filter(|v| !v.is_empty())))
+}
+
 /// Decodes `%XX` escapes; `None` when they do not make UTF-8.
 fn decode(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
@@ -304,6 +363,32 @@ fn encode(segment: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn language_purls_parse_back_to_osv_names() {
+        for (ecosystem, name, version) in [
+            (Ecosystem::PyPI, "starlette-healthcheck", "1.3.1"),
+            (Ecosystem::Npm, "@babel/core", "7.24.0"),
+            (Ecosystem::Npm, "left-pad", "1.3.0"),
+            (Ecosystem::Go, "github.com/gin-gonic/gin", "1.9.1"),
+            (
+                Ecosystem::Maven,
+                "org.apache.logging.log4j:log4j-core",
+                "2.14.1",
+            ),
+            (Ecosystem::Packagist, "monolog/monolog", "3.5.0"),
+            (Ecosystem::CratesIo, "serde", "1.0.200"),
+        ] {
+            let text = purl(ecosystem, name, Some(version));
+            let parsed = parse_purl(&text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(
+                parsed,
+                (ecosystem, name.to_string(), Some(version.to_string()))
+            );
+        }
+        assert_eq!(parse_purl("pkg:deb/debian/openssl@3"), None);
+        assert_eq!(parse_purl("not a purl"), None);
+    }
 
     #[test]
     fn pep503_folds_runs_and_case() {

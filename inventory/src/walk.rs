@@ -198,6 +198,7 @@ impl Visitor<'_> {
                 line: found.line,
                 entry: found.entry.clone(),
                 record: found.record.as_deref().map(|r| relative(self.root, r)),
+                layer: None,
             };
             self.local.found.push((found, location));
         }
@@ -208,6 +209,7 @@ impl Visitor<'_> {
                 path: relative(self.root, file),
                 code: failure.code.to_string(),
                 error: failure.message,
+                layer: None,
             });
         }
     }

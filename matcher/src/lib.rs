@@ -30,7 +30,7 @@ pub enum MatchError {
 /// The package a finding is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PackageRef {
-    /// The OSV ecosystem.
+    /// The OSV ecosystem, with the release for OS packages (`Debian:12`).
     pub ecosystem: String,
     /// The name as found.
     pub name: String,
@@ -52,6 +52,12 @@ pub struct FoundAt {
     /// The line in a lockfile, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
+    /// For a container image: the 0-based layer that provided the file (lowest first).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layer: Option<usize>,
+    /// For a container image: that layer's digest (`sha256:…`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layer_digest: Option<String>,
 }
 
 /// A package affected by an advisory.
@@ -108,11 +114,13 @@ pub struct Matches {
 pub fn match_inventory(store: &Store, inventory: &Inventory) -> Result<Matches, MatchError> {
     let mut matches = Matches::default();
     for package in inventory.packages.iter().filter(|p| p.is_registry()) {
-        let entries = store.affected_for(package.ecosystem.as_str(), &package.normalized_name)?;
+        // OS packages are indexed under the name their advisories use (Debian, Ubuntu and
+        // Alpine name source packages) and only entries of their own release apply.
+        let entries = store.affected_for(package.ecosystem.as_str(), package.advisory_name())?;
         let mut seen = HashSet::new();
         for entry in &entries {
             // One finding per advisory and package, from its first entry that decides.
-            if seen.contains(&entry.id) {
+            if seen.contains(&entry.id) || !package.release_matches(&entry.ecosystem) {
                 continue;
             }
             let Some(mut finding) = evaluate(entry, package, inventory) else {
@@ -136,7 +144,7 @@ pub fn match_inventory(store: &Store, inventory: &Inventory) -> Result<Matches, 
 }
 
 fn evaluate(entry: &AffectedEntry, package: &Package, inventory: &Inventory) -> Option<Finding> {
-    let (matched, unconfirmed) = match &package.version {
+    let (matched, unconfirmed) = match package.advisory_version() {
         None => (
             "name only".to_owned(),
             Some("no version was found for the package".to_owned()),
@@ -154,7 +162,7 @@ fn evaluate(entry: &AffectedEntry, package: &Package, inventory: &Inventory) -> 
         summary: entry.summary.clone(),
         aliases: entry.aliases.clone(),
         package: PackageRef {
-            ecosystem: package.ecosystem.as_str().to_owned(),
+            ecosystem: package.osv_ecosystem(),
             name: package.name.clone(),
             version: package.version.clone(),
             purl: package.purl.clone(),
@@ -171,6 +179,12 @@ fn evaluate(entry: &AffectedEntry, package: &Package, inventory: &Inventory) -> 
                 path: l.path.clone(),
                 collector: l.collector.as_str().to_owned(),
                 line: l.line,
+                layer: l.layer,
+                layer_digest: l
+                    .layer
+                    .and_then(|i| inventory.layers.get(i))
+                    .map(|layer| layer.digest.clone())
+                    .filter(|d| !d.is_empty()),
             })
             .collect(),
         matched,

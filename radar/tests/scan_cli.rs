@@ -1,49 +1,10 @@
 //! `radar scan` as a user runs it: findings, formats, exit statuses, configuration.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use assert_cmd::cargo::CommandCargoExt;
-
-fn radar(db: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("radar").unwrap();
-    cmd.env("RADAR_DB", db).env_remove("RUST_LOG");
-    cmd
-}
-
-fn run(cmd: &mut Command) -> (i32, String, String) {
-    let out = cmd.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-const SITE: &str = "venv/lib/python3.11/site-packages";
-
-/// Plants an installed distribution (METADATA, RECORD and its files) under `root`.
-fn plant_dist(root: &Path, name: &str, version: &str, files: &[(&str, &str)]) -> PathBuf {
-    let site = root.join(SITE);
-    let dist = site.join(format!("{}-{version}.dist-info", name.replace('-', "_")));
-    std::fs::create_dir_all(&dist).unwrap();
-    std::fs::write(
-        dist.join("METADATA"),
-        format!("Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n\n"),
-    )
-    .unwrap();
-    let mut record = String::new();
-    for (path, body) in files {
-        let file = site.join(path);
-        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-        std::fs::write(&file, body).unwrap();
-        record.push_str(&format!("{path},,\n"));
-    }
-    let dist_name = dist.file_name().unwrap().to_string_lossy().into_owned();
-    record.push_str(&format!("{dist_name}/METADATA,,\n{dist_name}/RECORD,,\n"));
-    std::fs::write(dist.join("RECORD"), record).unwrap();
-    dist
-}
+use common::{plant_dist, radar, run, SITE};
 
 fn fixture_db(tmp: &Path) -> PathBuf {
     let db = tmp.join("radar.db");
@@ -127,19 +88,7 @@ fn findings_are_confirmed_by_file_hash_and_rendered_in_every_format() {
     let tmp = tempfile::tempdir().unwrap();
     let db = fixture_db(tmp.path());
     let tree = tmp.path().join("project");
-    plant_dist(
-        &tree,
-        "evil-helper",
-        "1.0.0",
-        &[("evil_helper/__init__.py", "print(\"evil\")\n")],
-    );
-    std::fs::write(
-        tree.join("package-lock.json"),
-        r#"{"name": "app", "version": "1.0.0", "lockfileVersion": 3, "packages": {
-            "": {"name": "app", "version": "1.0.0"},
-            "node_modules/left-padder": {"version": "1.2.0"}}}"#,
-    )
-    .unwrap();
+    common::plant_flagged(&tree);
 
     let (code, json, _) = run(radar(&db).args(["scan", "--format", "json"]).arg(&tree));
     assert_eq!(code, 1);

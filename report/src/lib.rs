@@ -1,10 +1,11 @@
 //! The `report` stage: one scan report value, many renderings, one exit status.
 //!
-//! Every format — the human table, JSON, SARIF 2.1.0, Markdown — is rendered from the same
+//! Every format — the human table, JSON, SARIF 2.1.0, Markdown, CycloneDX — is rendered from the same
 //! [`ScanReport`], and the exit status is computed from it by [`exit_status`], never by a
 //! renderer. Scan errors are part of every format: a scan that could not read something
 //! never looks clean.
 
+mod cyclonedx;
 mod markdown;
 mod sarif;
 mod table;
@@ -12,6 +13,7 @@ mod table;
 use matcher::Finding;
 use serde::Serialize;
 
+pub use cyclonedx::{cyclonedx, cyclonedx_inventory, BomInfo};
 pub use markdown::markdown;
 pub use sarif::sarif;
 pub use table::table;
@@ -214,7 +216,7 @@ pub(crate) fn package_line(finding: &Finding) -> String {
     )
 }
 
-/// A location as one line: `root/path:line`.
+/// A location as one line: `root/path:line`, with the image layer that provided it.
 pub(crate) fn location_line(location: &matcher::FoundAt) -> String {
     let root = location.root.trim_end_matches('/');
     let path = if location.path == "." {
@@ -224,8 +226,13 @@ pub(crate) fn location_line(location: &matcher::FoundAt) -> String {
     } else {
         format!("{root}/{}", location.path)
     };
-    match location.line {
+    let path = match location.line {
         Some(line) => format!("{path}:{line}"),
         None => path,
+    };
+    match (location.layer, &location.layer_digest) {
+        (Some(layer), Some(digest)) => format!("{path} (layer {layer} {digest})"),
+        (Some(layer), None) => format!("{path} (layer {layer})"),
+        _ => path,
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod export;
 pub mod http;
+pub mod image;
 
 use std::path::{Path, PathBuf};
 

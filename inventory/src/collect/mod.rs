@@ -329,6 +329,11 @@ pub(crate) fn run(collector: Collector, ctx: &Ctx<'_>, sink: &mut Sink) {
         Collector::DpkgStatus => os::dpkg_status(ctx, sink),
         Collector::ApkInstalled => os::apk_installed(ctx, sink),
         Collector::RpmDatabase => os::rpm_database(ctx, sink),
+        // SBOMs are read whole by `read_sbom`; `classify` never hands one to the walker.
+        Collector::CyclonedxSbom | Collector::SpdxSbom => Err(Failure::unknown(
+            "SBOM",
+            "expected an SBOM given with --sbom, but found one while walking",
+        )),
     };
     if let Err(failure) = result {
         sink.failures.push(failure);

@@ -1,14 +1,14 @@
-//! `radar inventory [PATH...]`: lists the packages found under the roots (issue 4). Exit 0,
-//! or 4 when some file could not be read or parsed (the inventory is incomplete); 2 on a
-//! usage error. The renderers stay small here until the `report` crate owns them.
+//! `radar inventory [PATH...] | --image FILE | --rootfs DIR | --sbom FILE`: lists the
+//! packages found. Exit 0, or 4 when some file could not be read or parsed (the inventory
+//! is incomplete); 2 on a usage error. The renderers stay small here until the `report` crate owns them.
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 
+use super::target::TargetArgs;
 use super::Global;
 
 /// Output formats.
@@ -16,16 +16,19 @@ use super::Global;
 pub enum Format {
     /// A table for people.
     Table,
-    /// JSON: `{"roots", "packages", "artifacts", "errors", "stats"}`.
+    /// JSON: `{"roots", "packages", "artifacts", "errors", "stats"}`, and `"layers"` for an
+    /// image.
     Json,
+    /// CycloneDX 1.6 JSON: components with purls, locations as properties.
+    Cyclonedx,
 }
 
 /// Flags of `radar inventory`.
 #[derive(Debug, Args)]
 pub struct InventoryArgs {
-    /// Directories (or files) to scan.
-    #[arg(default_value = ".")]
-    pub paths: Vec<PathBuf>,
+    /// What to read: paths, an image, a root file system or an SBOM.
+    #[command(flatten)]
+    pub target: TargetArgs,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -52,13 +55,20 @@ pub fn run(args: InventoryArgs, global: &Global) -> anyhow::Result<ExitCode> {
         gitignore: args.gitignore,
         ..inventory::Options::default()
     };
-    let found = inventory::scan(&args.paths, &options)?;
+    let found = args.target.collect(&options)?.finish();
 
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut out, &found).context("writing JSON")?;
             writeln!(out)?;
+        }
+        Format::Cyclonedx => {
+            writeln!(
+                out,
+                "{}",
+                report::cyclonedx_inventory(&found, &super::bom_info())
+            )?;
         }
         Format::Table => table(&found, &mut out)?,
     }
@@ -95,6 +105,9 @@ fn table(found: &inventory::Inventory, out: &mut impl Write) -> std::io::Result<
                 let mut text = root_prefixed(found, l.root, &l.path);
                 if let Some(line) = l.line {
                     text.push_str(&format!(":{line}"));
+                }
+                if let Some(layer) = l.layer {
+                    text.push_str(&format!(" (layer {layer})"));
                 }
                 if package.locations.len() > 1 {
                     text.push_str(&format!(" (+{} more)", package.locations.len() - 1));

@@ -10,6 +10,7 @@ pub mod search;
 pub mod serve;
 pub mod show;
 pub mod sync;
+pub mod target;
 pub mod version;
 
 /// Settings shared by every subcommand.
@@ -38,5 +39,17 @@ pub fn open_store(global: &Global, create: bool) -> Result<store::Store, store::
         store::Store::open(&path)
     } else {
         store::Store::open_existing(&path)
+    }
+}
+
+/// A new BOM's serial number (a random UUID, as CycloneDX asks: every BOM written gets
+/// its own), its time, and this radar's version.
+pub fn bom_info() -> report::BomInfo {
+    report::BomInfo {
+        serial_number: format!("urn:uuid:{}", uuid::Uuid::new_v4()),
+        timestamp: jiff::Timestamp::now()
+            .round(jiff::Unit::Second)
+            .map_or_else(|_| jiff::Timestamp::now().to_string(), |t| t.to_string()),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
     }
 }

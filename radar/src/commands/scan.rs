@@ -1,5 +1,5 @@
-//! `radar scan [PATH...]`: find packages under the roots and report those that advisories
-//! affect.
+//! `radar scan [PATH...] | --image FILE | --rootfs DIR | --sbom FILE`: find packages and
+//! report those that advisories affect.
 //!
 //! Exit status: 0 nothing at or above `--fail-on`; 1 findings; 2 usage or configuration
 //! error; 3 no advisory database yet; 4 no findings but the scan was incomplete.
@@ -11,6 +11,7 @@ use anyhow::Context;
 use clap::{Args, ValueEnum};
 use report::{FailOn, Ignored, ScanError, ScanReport};
 
+use super::target::TargetArgs;
 use super::Global;
 use crate::config;
 
@@ -25,14 +26,16 @@ pub enum Format {
     Sarif,
     /// Markdown for pull-request comments.
     Markdown,
+    /// CycloneDX 1.6 JSON: the components and a `vulnerabilities` section.
+    Cyclonedx,
 }
 
 /// Flags of `radar scan`.
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Directories (or files) to scan.
-    #[arg(default_value = ".")]
-    pub paths: Vec<PathBuf>,
+    /// What to read: paths, an image, a root file system or an SBOM.
+    #[command(flatten)]
+    pub target: TargetArgs,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -65,11 +68,7 @@ fn parse_fail_on(text: &str) -> Result<FailOn, String> {
 /// Runs `radar scan`.
 pub fn run(args: ScanArgs, global: &Global) -> anyhow::Result<ExitCode> {
     // Step 1: settings from flags and radar.toml.
-    let first = args
-        .paths
-        .first()
-        .cloned()
-        .unwrap_or_else(|| PathBuf::from("."));
+    let first = args.target.config_start();
     let (config, config_path) = config::load(args.config.as_deref(), &first)?;
     let fail_on = args
         .fail_on
@@ -93,8 +92,18 @@ pub fn run(args: ScanArgs, global: &Global) -> anyhow::Result<ExitCode> {
         exclude,
         ..inventory::Options::default()
     };
-    let found = inventory::scan(&args.paths, &options)?;
-    let matches = matcher::match_inventory(&store, &found)?;
+    let collected = args.target.collect(&options)?;
+    let mut matches = matcher::match_inventory(&store, collected.inventory())?;
+    if let Some((temporary, image)) = collected.temporary_root() {
+        for finding in matches.findings.iter_mut().chain(&mut matches.unconfirmed) {
+            for location in &mut finding.locations {
+                if location.root == temporary {
+                    location.root.clone_from(&image);
+                }
+            }
+        }
+    }
+    let found = collected.finish();
 
     // Step 4: ignores from the configuration; an expired one warns and no longer ignores.
     let today = jiff::Zoned::now().date().to_string();
@@ -133,7 +142,7 @@ pub fn run(args: ScanArgs, global: &Global) -> anyhow::Result<ExitCode> {
             error: e.clone(),
         }))
         .collect();
-    let roots = args.paths.iter().map(|p| p.display().to_string()).collect();
+    let roots = args.target.roots();
     let report = ScanReport::new(
         roots,
         found.packages.len(),
@@ -147,6 +156,7 @@ pub fn run(args: ScanArgs, global: &Global) -> anyhow::Result<ExitCode> {
         Format::Json => report.json() + "\n",
         Format::Sarif => report::sarif(&report) + "\n",
         Format::Markdown => report::markdown(&report),
+        Format::Cyclonedx => report::cyclonedx(&report, &found, &super::bom_info()) + "\n",
     };
     match &args.output {
         Some(path) => {
