@@ -55,19 +55,18 @@ pub(crate) struct Facts {
     pub(crate) title: String,
     pub(crate) slug: String,
     pub(crate) cvss_score: Option<f64>,
-    published: Option<String>,
-    remediation: String,
-    references: Vec<String>,
-    cwes: Vec<String>,
-    source: &'static str,
+    /// A match's `publishedDate`, as JSON spliced after `confirmed`: `,"publishedDate":…`.
+    published_json: Box<[u8]>,
+    /// A match's fields from `remediation` to its end, as JSON: `,"remediation":…}`.
+    rest_json: Box<[u8]>,
 }
 
 /// One affected entry of an advisory for a package, prepared for evaluation.
 #[derive(Debug)]
 struct Entry {
     prepared: PreparedAffected<'static>,
-    /// A match's fields from `publishedDate` on, as JSON: `,"publishedDate":…,"source":…}`.
-    tail: Box<[u8]>,
+    /// A match's `patchAvailable` and `fixedVersions`, as JSON: `,"patchAvailable":…`.
+    fixed_json: Box<[u8]>,
     /// `versions: a, b, c` in the ecosystem's order, made on the first listed match.
     listed: OnceLock<String>,
     /// Each range in words.
@@ -304,8 +303,15 @@ impl MatchCache {
                 continue;
             };
             let fixed = fixed_versions(&row.affected);
+            let fixed_json = spliced(
+                &FixedFields {
+                    patch_available: !fixed.is_empty(),
+                    fixed_versions: &fixed,
+                },
+                false,
+            );
             candidate.entries.push(Entry {
-                tail: match_tail(&candidate.facts, &fixed).map_err(ApiError::internal)?,
+                fixed_json: fixed_json.map_err(ApiError::internal)?,
                 listed: OnceLock::new(),
                 ranges: row
                     .affected
@@ -439,21 +445,43 @@ struct MatchHead<'a> {
     known_exploits_in_wild: bool,
 }
 
+/// A match's `publishedDate`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PublishedField<'a> {
+    published_date: &'a Option<String>,
+}
+
 /// A match's fields that are the same for every match of the affected entry.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct MatchTail<'a> {
-    published_date: &'a Option<String>,
+struct FixedFields<'a> {
     patch_available: bool,
     fixed_versions: &'a [String],
+}
+
+/// A match's last fields, the same for every match of the advisory.
+#[derive(Serialize)]
+struct RestFields<'a> {
     remediation: &'a str,
     references: &'a [String],
     cwes: &'a [String],
     source: &'a str,
 }
 
+/// The JSON of `fields` (a struct) to splice after other fields of a match: the opening
+/// `{` becomes `,`, and the closing `}` is kept only for the `last` fields.
+fn spliced(fields: &impl Serialize, last: bool) -> serde_json::Result<Box<[u8]>> {
+    let mut out = serde_json::to_vec(fields)?;
+    out[0] = b',';
+    if !last {
+        out.pop();
+    }
+    Ok(out.into_boxed_slice())
+}
+
 /// The JSON of a match up to `knownExploitsInWild`, open for the fields that follow:
-/// `{"id":…,"knownExploitsInWild":false,`.
+/// `{"id":…,"knownExploitsInWild":false`.
 fn match_head(
     id: &str,
     kind: &str,
@@ -473,22 +501,6 @@ fn match_head(
         known_exploits_in_wild: false,
     })?;
     out.pop();
-    out.push(b',');
-    Ok(out.into_boxed_slice())
-}
-
-/// The JSON of a match from `publishedDate` to its end: `,"publishedDate":…,"source":…}`.
-fn match_tail(facts: &Facts, fixed: &[String]) -> serde_json::Result<Box<[u8]>> {
-    let mut out = serde_json::to_vec(&MatchTail {
-        published_date: &facts.published,
-        patch_available: !fixed.is_empty(),
-        fixed_versions: fixed,
-        remediation: &facts.remediation,
-        references: &facts.references,
-        cwes: &facts.cwes,
-        source: facts.source,
-    })?;
-    out[0] = b',';
     Ok(out.into_boxed_slice())
 }
 
@@ -553,12 +565,15 @@ fn write_match(out: &mut Vec<u8>, package: &Package, hit: &Hit) -> serde_json::R
     } else {
         "coordinate-unconfirmed"
     };
+    out.push(b',');
     write_field(out, "matchBasis", &basis)?;
     out.push(b',');
     write_field(out, "matchedRange", &package.matched_range(hit))?;
     out.push(b',');
     write_field(out, "confirmed", &confirmed)?;
-    out.extend_from_slice(&candidate.entries[hit.entry].tail);
+    out.extend_from_slice(&candidate.facts.published_json);
+    out.extend_from_slice(&candidate.entries[hit.entry].fixed_json);
+    out.extend_from_slice(&candidate.facts.rest_json);
     Ok(())
 }
 
@@ -923,16 +938,23 @@ fn read_facts(store: &store::Store, id: &str) -> Result<Option<Facts>, ApiError>
     };
     let record = advisory.record()?;
     let title = threat::title(&record);
+    let published = PublishedField {
+        published_date: &record.published,
+    };
+    let references: Vec<String> = record.references.iter().map(|r| r.url.clone()).collect();
+    let rest = RestFields {
+        remediation: &threat::remediation(&advisory.kind, &record),
+        references: &references,
+        cwes: &threat::cwes(&advisory.kind, &record),
+        source: threat::publisher(&advisory.id),
+    };
     Ok(Some(Facts {
         cve_id: threat::cve_id(&advisory.id, &record.aliases),
         slug: threat::slug(&advisory.id, &title),
         title,
         cvss_score: record.cvss_score(),
-        published: record.published.clone(),
-        remediation: threat::remediation(&advisory.kind, &record),
-        references: record.references.iter().map(|r| r.url.clone()).collect(),
-        cwes: threat::cwes(&advisory.kind, &record),
-        source: threat::publisher(&advisory.id),
+        published_json: spliced(&published, false).map_err(ApiError::internal)?,
+        rest_json: spliced(&rest, true).map_err(ApiError::internal)?,
     }))
 }
 
