@@ -581,36 +581,38 @@ fn write_match(out: &mut Vec<u8>, package: &Package, hit: &Hit) -> serde_json::R
 const QUERIES_PER_THREAD_AT_LEAST: usize = 128;
 
 /// Writes `{"data":{"results":[…]}}`, the results in the order of the queries, in chunks
-/// on as many threads as there are cores.
-fn write_results(asking: &[Asking], strict: bool) -> Result<Vec<u8>, ApiError> {
+/// on as many of the blocking threads as there are cores.
+async fn write_results(asking: Vec<Asking>, strict: bool) -> Result<Vec<u8>, ApiError> {
     let threads = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
     let chunk = asking
         .len()
         .div_ceil(threads)
         .max(QUERIES_PER_THREAD_AT_LEAST);
-    let mut chunks = asking.chunks(chunk);
-    let first = chunks.next().unwrap_or_default();
-    let parts = std::thread::scope(|scope| {
-        let others: Vec<_> = chunks
-            .map(|part| scope.spawn(move || write_chunk(part, strict)))
-            .collect();
-        let mut parts = vec![write_chunk(first, strict)];
-        parts.extend(others.into_iter().map(|other| {
-            other
-                .join()
-                .unwrap_or_else(|_| Err(ApiError::internal("a thread writing results panicked")))
-        }));
-        parts
-    });
+    let asking = Arc::new(asking);
+    let tasks: Vec<_> = (0..asking.len())
+        .step_by(chunk)
+        .map(|start| {
+            let asking = Arc::clone(&asking);
+            tokio::task::spawn_blocking(move || {
+                let end = asking.len().min(start + chunk);
+                write_chunk(&asking[start..end], strict)
+            })
+        })
+        .collect();
+    drop(asking);
+    let mut parts = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        parts.push(task.await.map_err(ApiError::internal)??);
+    }
 
-    let size: usize = parts.iter().map(|p| p.as_ref().map_or(0, Vec::len)).sum();
+    let size: usize = parts.iter().map(Vec::len).sum();
     let mut out = Vec::with_capacity(size + 32);
     out.extend_from_slice(br#"{"data":{"results":["#);
-    for (at, part) in parts.into_iter().enumerate() {
+    for (at, part) in parts.iter().enumerate() {
         if at > 0 {
             out.push(b',');
         }
-        out.extend_from_slice(&part?);
+        out.extend_from_slice(part);
     }
     out.extend_from_slice(b"]}}");
     Ok(out)
@@ -677,11 +679,11 @@ pub async fn batch(
     // Step 2: look up every package on one store (the cache answers most), then evaluate
     // and write the results on every core, so the async workers only move bytes.
     let cache = Arc::clone(&state.matches);
-    let bytes = state
+    let asking = state
         .pool
         .run(move |store| {
             cache.refresh(store)?;
-            let asking = queries
+            queries
                 .into_iter()
                 .zip(asked)
                 .map(|(query, asked)| {
@@ -700,10 +702,10 @@ pub async fn batch(
                         package,
                     })
                 })
-                .collect::<Result<Vec<_>, ApiError>>()?;
-            write_results(&asking, strict)
+                .collect::<Result<Vec<_>, ApiError>>()
         })
         .await?;
+    let bytes = write_results(asking, strict).await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response())
 }
 
