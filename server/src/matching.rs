@@ -8,12 +8,15 @@
 //! ingested. Results come back in the order of the queries.
 //!
 //! Throughput: what a package's advisories say is read from the store and prepared (every
-//! version the entries name parsed once, the facts a match carries) once, then kept in
-//! [`MatchCache`] between batches; the store's change log drops what a sync changed before
-//! the next batch. A batch is answered and serialized on one blocking thread, straight
-//! from the cache into the response bytes (`bench/match-batch.sh` measures it).
+//! version the entries name parsed once, the facts a match carries written as JSON) once,
+//! then kept in [`MatchCache`] between batches; the store's change log drops what a sync
+//! changed before the next batch. A batch looks its packages up on one blocking thread
+//! (the only step that may need the store), then evaluates each queried version (parsed
+//! once per ordering) and writes the response bytes in chunks on every core, splicing the
+//! cached JSON of each match (`bench/match-batch.sh` measures it).
 
 use std::collections::{HashMap, HashSet};
+use std::num::NonZeroUsize;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -21,10 +24,9 @@ use axum::extract::{Request, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use serde::ser::{SerializeMap, SerializeSeq};
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use serde_json::{json, Value};
-use versions::{Evaluation, PreparedAffected, Reason};
+use versions::{Evaluation, Installed, PreparedAffected, Reason};
 
 use crate::auth::Caller;
 use crate::threat::{self, fixed_versions};
@@ -53,18 +55,18 @@ pub(crate) struct Facts {
     pub(crate) title: String,
     pub(crate) slug: String,
     pub(crate) cvss_score: Option<f64>,
-    published: Option<String>,
-    remediation: String,
-    references: Vec<String>,
-    cwes: Vec<String>,
-    source: &'static str,
+    /// A match's `publishedDate`, as JSON spliced after `confirmed`: `,"publishedDate":…`.
+    published_json: Box<[u8]>,
+    /// A match's fields from `remediation` to its end, as JSON: `,"remediation":…}`.
+    rest_json: Box<[u8]>,
 }
 
 /// One affected entry of an advisory for a package, prepared for evaluation.
 #[derive(Debug)]
 struct Entry {
     prepared: PreparedAffected<'static>,
-    fixed: Vec<String>,
+    /// A match's `patchAvailable` and `fixedVersions`, as JSON: `,"patchAvailable":…`.
+    fixed_json: Box<[u8]>,
     /// `versions: a, b, c` in the ecosystem's order, made on the first listed match.
     listed: OnceLock<String>,
     /// Each range in words.
@@ -78,6 +80,8 @@ pub(crate) struct Candidate {
     pub(crate) kind: String,
     pub(crate) severity: String,
     pub(crate) facts: Arc<Facts>,
+    /// A match's fields up to `knownExploitsInWild`, as JSON: `{"id":…,"kev":null,…,`.
+    head: Box<[u8]>,
     entries: Vec<Entry>,
 }
 
@@ -280,8 +284,34 @@ impl MatchCache {
         let rows = store.affected_for(ecosystem, normalized)?;
         let mut candidates: Vec<Candidate> = Vec::new();
         for row in rows {
-            let entry = Entry {
-                fixed: fixed_versions(&row.affected),
+            if candidates.last().is_none_or(|last| last.id != row.id) {
+                // An advisory gone between the two reads is left out.
+                let Some(facts) = self.facts(store, &row.id)? else {
+                    continue;
+                };
+                candidates.push(Candidate {
+                    head: match_head(&row.id, &row.kind, &row.severity, &facts)
+                        .map_err(ApiError::internal)?,
+                    id: row.id,
+                    kind: row.kind,
+                    severity: row.severity,
+                    facts,
+                    entries: Vec::new(),
+                });
+            }
+            let Some(candidate) = candidates.last_mut() else {
+                continue;
+            };
+            let fixed = fixed_versions(&row.affected);
+            let fixed_json = spliced(
+                &FixedFields {
+                    patch_available: !fixed.is_empty(),
+                    fixed_versions: &fixed,
+                },
+                false,
+            );
+            candidate.entries.push(Entry {
+                fixed_json: fixed_json.map_err(ApiError::internal)?,
                 listed: OnceLock::new(),
                 ranges: row
                     .affected
@@ -290,23 +320,7 @@ impl MatchCache {
                     .map(threat::describe_range)
                     .collect(),
                 prepared: PreparedAffected::new_owned(row.affected),
-            };
-            match candidates.last_mut() {
-                Some(last) if last.id == row.id => last.entries.push(entry),
-                _ => {
-                    // An advisory gone between the two reads is left out.
-                    let Some(facts) = self.facts(store, &row.id)? else {
-                        continue;
-                    };
-                    candidates.push(Candidate {
-                        id: row.id,
-                        kind: row.kind,
-                        severity: row.severity,
-                        facts,
-                        entries: vec![entry],
-                    });
-                }
-            }
+            });
         }
         Ok(Package {
             ecosystem: ecosystem.to_owned(),
@@ -347,11 +361,18 @@ pub(crate) fn match_package(
     strict: bool,
 ) -> Result<Found, ApiError> {
     let package = cache.package(store, ecosystem, normalized)?;
+    Ok(evaluate_package(package, version, strict))
+}
+
+/// Matches one version against the advisories of a package already looked up, parsing
+/// the version once per ordering the entries use.
+fn evaluate_package(package: Arc<Package>, version: &str, strict: bool) -> Found {
+    let mut installed = Installed::new(version);
     let mut hits = Vec::new();
     for (index, candidate) in package.candidates.iter().enumerate() {
         let mut decided: Option<Hit> = None;
         for (at, entry) in candidate.entries.iter().enumerate() {
-            match entry.prepared.evaluate(version) {
+            match entry.prepared.evaluate_kept(&mut installed) {
                 Evaluation::Affected(reason) => {
                     let basis = match reason {
                         Reason::Listed { .. } => Basis::Listed,
@@ -379,7 +400,7 @@ pub(crate) fn match_package(
             _ => {}
         }
     }
-    Ok(Found { package, hits })
+    Found { package, hits }
 }
 
 impl Package {
@@ -397,98 +418,216 @@ impl Package {
             Basis::Unordered(why) => why,
         }
     }
-
-    fn fixed(&self, hit: &Hit) -> &[String] {
-        &self.candidates[hit.candidate].entries[hit.entry].fixed
-    }
 }
 
-/// One result, aligned with its query.
-struct QueryResult {
+/// Writes `"name":` and `value` as JSON.
+fn write_field(out: &mut Vec<u8>, name: &str, value: &impl Serialize) -> serde_json::Result<()> {
+    serde_json::to_writer(&mut *out, name)?;
+    out.push(b':');
+    serde_json::to_writer(&mut *out, value)
+}
+
+/// A match's fields that are the same for every match of the advisory, in API.md's order.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MatchHead<'a> {
+    id: &'a str,
+    cve_id: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    title: &'a str,
+    slug: &'a str,
+    severity: &'a str,
+    cvss_score: Option<f64>,
+    // No EPSS or KEV data is ingested yet (API.md allows null for both).
+    epss: Option<f64>,
+    kev: Option<bool>,
+    known_exploits_in_wild: bool,
+}
+
+/// A match's `publishedDate`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PublishedField<'a> {
+    published_date: &'a Option<String>,
+}
+
+/// A match's fields that are the same for every match of the affected entry.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FixedFields<'a> {
+    patch_available: bool,
+    fixed_versions: &'a [String],
+}
+
+/// A match's last fields, the same for every match of the advisory.
+#[derive(Serialize)]
+struct RestFields<'a> {
+    remediation: &'a str,
+    references: &'a [String],
+    cwes: &'a [String],
+    source: &'a str,
+}
+
+/// The JSON of `fields` (a struct) to splice after other fields of a match: the opening
+/// `{` becomes `,`, and the closing `}` is kept only for the `last` fields.
+fn spliced(fields: &impl Serialize, last: bool) -> serde_json::Result<Box<[u8]>> {
+    let mut out = serde_json::to_vec(fields)?;
+    out[0] = b',';
+    if !last {
+        out.pop();
+    }
+    Ok(out.into_boxed_slice())
+}
+
+/// The JSON of a match up to `knownExploitsInWild`, open for the fields that follow:
+/// `{"id":…,"knownExploitsInWild":false`.
+fn match_head(
+    id: &str,
+    kind: &str,
+    severity: &str,
+    facts: &Facts,
+) -> serde_json::Result<Box<[u8]>> {
+    let mut out = serde_json::to_vec(&MatchHead {
+        id,
+        cve_id: &facts.cve_id,
+        kind,
+        title: &facts.title,
+        slug: &facts.slug,
+        severity,
+        cvss_score: facts.cvss_score,
+        epss: None,
+        kev: None,
+        known_exploits_in_wild: false,
+    })?;
+    out.pop();
+    Ok(out.into_boxed_slice())
+}
+
+/// A query of a batch with what its matching needs: the package it names, looked up.
+struct Asking {
     query: Value,
-    mode: &'static str,
-    ecosystem: Option<String>,
-    version: Option<String>,
-    found: Option<Found>,
+    asked: Asked,
+    package: Option<Arc<Package>>,
 }
 
-impl Serialize for QueryResult {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(6))?;
-        map.serialize_entry("query", &self.query)?;
-        map.serialize_entry("mode", self.mode)?;
-        map.serialize_entry("ecosystem", &self.ecosystem)?;
-        map.serialize_entry("version", &self.version)?;
-        map.serialize_entry(
-            "totalCandidates",
-            &self.found.as_ref().map_or(0, |f| f.package.total),
-        )?;
-        map.serialize_entry("matches", &Matches(self.found.as_ref()))?;
-        map.end()
-    }
-}
-
-struct Matches<'a>(Option<&'a Found>);
-
-impl Serialize for Matches<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let Some(found) = self.0 else {
-            return serializer.serialize_seq(Some(0))?.end();
-        };
-        let mut seq = serializer.serialize_seq(Some(found.hits.len()))?;
-        for hit in &found.hits {
-            seq.serialize_element(&MatchView {
-                package: &found.package,
-                hit,
-            })?;
+/// Writes one result (API.md: query, mode, ecosystem, version, totalCandidates, matches).
+fn write_result(out: &mut Vec<u8>, asking: &Asking, strict: bool) -> serde_json::Result<()> {
+    let (mode, ecosystem, version) = match &asking.asked {
+        Asked::Package {
+            mode,
+            ecosystem,
+            version,
+            ..
+        } => (*mode, Some(ecosystem.as_str()), Some(version.as_str())),
+        Asked::Unsupported { version } => ("purl", None, Some(version.as_str())),
+        Asked::Cpe { version } => ("cpe", None, version.as_deref()),
+    };
+    let found = match (&asking.package, version) {
+        (Some(package), Some(version)) => {
+            Some(evaluate_package(Arc::clone(package), version, strict))
         }
-        seq.end()
+        _ => None,
+    };
+
+    out.push(b'{');
+    write_field(out, "query", &asking.query)?;
+    out.push(b',');
+    write_field(out, "mode", &mode)?;
+    out.push(b',');
+    write_field(out, "ecosystem", &ecosystem)?;
+    out.push(b',');
+    write_field(out, "version", &version)?;
+    out.push(b',');
+    let total = found.as_ref().map_or(0, |f| f.package.total);
+    write_field(out, "totalCandidates", &total)?;
+    out.extend_from_slice(br#","matches":["#);
+    if let Some(found) = &found {
+        for (at, hit) in found.hits.iter().enumerate() {
+            if at > 0 {
+                out.push(b',');
+            }
+            write_match(out, &found.package, hit)?;
+        }
     }
+    out.extend_from_slice(b"]}");
+    Ok(())
 }
 
-/// One advisory that matched a query, as API.md writes it.
-struct MatchView<'a> {
-    package: &'a Package,
-    hit: &'a Hit,
+/// Writes one match: the cached JSON of its advisory and entry around what the match
+/// decided.
+fn write_match(out: &mut Vec<u8>, package: &Package, hit: &Hit) -> serde_json::Result<()> {
+    let candidate = &package.candidates[hit.candidate];
+    let confirmed = hit.confirmed();
+    out.extend_from_slice(&candidate.head);
+    let basis = if confirmed {
+        "coordinate"
+    } else {
+        "coordinate-unconfirmed"
+    };
+    out.push(b',');
+    write_field(out, "matchBasis", &basis)?;
+    out.push(b',');
+    write_field(out, "matchedRange", &package.matched_range(hit))?;
+    out.push(b',');
+    write_field(out, "confirmed", &confirmed)?;
+    out.extend_from_slice(&candidate.facts.published_json);
+    out.extend_from_slice(&candidate.entries[hit.entry].fixed_json);
+    out.extend_from_slice(&candidate.facts.rest_json);
+    Ok(())
 }
 
-impl Serialize for MatchView<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let candidate = &self.package.candidates[self.hit.candidate];
-        let facts = &candidate.facts;
-        let fixed = self.package.fixed(self.hit);
-        let confirmed = self.hit.confirmed();
-        let mut map = serializer.serialize_map(Some(20))?;
-        map.serialize_entry("id", &candidate.id)?;
-        map.serialize_entry("cveId", &facts.cve_id)?;
-        map.serialize_entry("type", &candidate.kind)?;
-        map.serialize_entry("title", &facts.title)?;
-        map.serialize_entry("slug", &facts.slug)?;
-        map.serialize_entry("severity", &candidate.severity)?;
-        map.serialize_entry("cvssScore", &facts.cvss_score)?;
-        // No EPSS or KEV data is ingested yet (API.md allows null for both).
-        map.serialize_entry("epss", &None::<Value>)?;
-        map.serialize_entry("kev", &None::<Value>)?;
-        map.serialize_entry("knownExploitsInWild", &false)?;
-        map.serialize_entry(
-            "matchBasis",
-            if confirmed {
-                "coordinate"
-            } else {
-                "coordinate-unconfirmed"
-            },
-        )?;
-        map.serialize_entry("matchedRange", self.package.matched_range(self.hit))?;
-        map.serialize_entry("confirmed", &confirmed)?;
-        map.serialize_entry("publishedDate", &facts.published)?;
-        map.serialize_entry("patchAvailable", &!fixed.is_empty())?;
-        map.serialize_entry("fixedVersions", fixed)?;
-        map.serialize_entry("remediation", &facts.remediation)?;
-        map.serialize_entry("references", &facts.references)?;
-        map.serialize_entry("cwes", &facts.cwes)?;
-        map.serialize_entry("source", facts.source)?;
-        map.end()
+/// Queries below which a batch is written on one thread: a thread costs more than it saves.
+const QUERIES_PER_THREAD_AT_LEAST: usize = 128;
+
+/// Writes `{"data":{"results":[…]}}`, the results in the order of the queries, in chunks
+/// on as many of the blocking threads as there are cores.
+async fn write_results(asking: Vec<Asking>, strict: bool) -> Result<Vec<u8>, ApiError> {
+    let threads = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+    let chunk = asking
+        .len()
+        .div_ceil(threads)
+        .max(QUERIES_PER_THREAD_AT_LEAST);
+    let asking = Arc::new(asking);
+    let tasks: Vec<_> = (0..asking.len())
+        .step_by(chunk)
+        .map(|start| {
+            let asking = Arc::clone(&asking);
+            tokio::task::spawn_blocking(move || {
+                let end = asking.len().min(start + chunk);
+                write_chunk(&asking[start..end], strict)
+            })
+        })
+        .collect();
+    drop(asking);
+    let mut parts = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        parts.push(task.await.map_err(ApiError::internal)??);
     }
+
+    let size: usize = parts.iter().map(Vec::len).sum();
+    let mut out = Vec::with_capacity(size + 32);
+    out.extend_from_slice(br#"{"data":{"results":["#);
+    for (at, part) in parts.iter().enumerate() {
+        if at > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(part);
+    }
+    out.extend_from_slice(b"]}}");
+    Ok(out)
+}
+
+/// The results of consecutive queries, comma-separated.
+fn write_chunk(part: &[Asking], strict: bool) -> Result<Vec<u8>, ApiError> {
+    let mut out = Vec::with_capacity(part.len() * 1024);
+    for (at, asking) in part.iter().enumerate() {
+        if at > 0 {
+            out.push(b',');
+        }
+        write_result(&mut out, asking, strict).map_err(ApiError::internal)?;
+    }
+    Ok(out)
 }
 
 /// Answers a batch of queries.
@@ -537,46 +676,37 @@ pub async fn batch(
         })
         .collect::<Result<_, _>>()?;
 
-    // Step 2: match every query on one store and write the answer there too, so the
-    // async workers only move bytes.
+    // Step 2: look up every package on one store (the cache answers most), then evaluate
+    // and write the results on every core, so the async workers only move bytes.
     let cache = Arc::clone(&state.matches);
-    let bytes = state
+    let asking = state
         .pool
         .run(move |store| {
             cache.refresh(store)?;
-            let results = queries
+            queries
                 .into_iter()
                 .zip(asked)
-                .map(|(query, asked)| answer(store, &cache, query, asked, strict))
-                .collect::<Result<Vec<_>, ApiError>>()?;
-            let mut bytes = Vec::with_capacity(results.len() * 1024);
-            serde_json::to_writer(&mut bytes, &json_envelope(&results))
-                .map_err(ApiError::internal)?;
-            Ok(bytes)
+                .map(|(query, asked)| {
+                    let package = match &asked {
+                        Asked::Package {
+                            ecosystem, name, ..
+                        } => {
+                            let normalized = osv::normalize_name(ecosystem, name);
+                            Some(cache.package(store, ecosystem, &normalized)?)
+                        }
+                        Asked::Unsupported { .. } | Asked::Cpe { .. } => None,
+                    };
+                    Ok(Asking {
+                        query,
+                        asked,
+                        package,
+                    })
+                })
+                .collect::<Result<Vec<_>, ApiError>>()
         })
         .await?;
+    let bytes = write_results(asking, strict).await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response())
-}
-
-/// `{"data": {"results": [...]}}` without building it as a `Value`.
-fn json_envelope(results: &[QueryResult]) -> impl Serialize + '_ {
-    struct Data<'a>(&'a [QueryResult]);
-    impl Serialize for Data<'_> {
-        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            let mut map = serializer.serialize_map(Some(1))?;
-            map.serialize_entry("results", self.0)?;
-            map.end()
-        }
-    }
-    struct Envelope<'a>(Data<'a>);
-    impl Serialize for Envelope<'_> {
-        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            let mut map = serializer.serialize_map(Some(1))?;
-            map.serialize_entry("data", &self.0)?;
-            map.end()
-        }
-    }
-    Envelope(Data(results))
 }
 
 fn kind_of(value: &Value) -> &'static str {
@@ -804,63 +934,29 @@ fn parse_cpe(text: &str) -> Result<Asked, String> {
     Ok(Asked::Cpe { version })
 }
 
-fn answer(
-    store: &store::Store,
-    cache: &MatchCache,
-    query: Value,
-    asked: Asked,
-    strict: bool,
-) -> Result<QueryResult, ApiError> {
-    match asked {
-        Asked::Cpe { version } => Ok(QueryResult {
-            query,
-            mode: "cpe",
-            ecosystem: None,
-            version,
-            found: None,
-        }),
-        Asked::Unsupported { version } => Ok(QueryResult {
-            query,
-            mode: "purl",
-            ecosystem: None,
-            version: Some(version),
-            found: None,
-        }),
-        Asked::Package {
-            mode,
-            ecosystem,
-            name,
-            version,
-        } => {
-            let normalized = osv::normalize_name(&ecosystem, &name);
-            let found = match_package(store, cache, &ecosystem, &normalized, &version, strict)?;
-            Ok(QueryResult {
-                query,
-                mode,
-                ecosystem: Some(ecosystem),
-                version: Some(version),
-                found: Some(found),
-            })
-        }
-    }
-}
-
 fn read_facts(store: &store::Store, id: &str) -> Result<Option<Facts>, ApiError> {
     let Some(advisory) = store.get(id)? else {
         return Ok(None);
     };
     let record = advisory.record()?;
     let title = threat::title(&record);
+    let published = PublishedField {
+        published_date: &record.published,
+    };
+    let references: Vec<String> = record.references.iter().map(|r| r.url.clone()).collect();
+    let rest = RestFields {
+        remediation: &threat::remediation(&advisory.kind, &record),
+        references: &references,
+        cwes: &threat::cwes(&advisory.kind, &record),
+        source: threat::publisher(&advisory.id),
+    };
     Ok(Some(Facts {
         cve_id: threat::cve_id(&advisory.id, &record.aliases),
         slug: threat::slug(&advisory.id, &title),
         title,
         cvss_score: record.cvss_score(),
-        published: record.published.clone(),
-        remediation: threat::remediation(&advisory.kind, &record),
-        references: record.references.iter().map(|r| r.url.clone()).collect(),
-        cwes: threat::cwes(&advisory.kind, &record),
-        source: threat::publisher(&advisory.id),
+        published_json: spliced(&published, false).map_err(ApiError::internal)?,
+        rest_json: spliced(&rest, true).map_err(ApiError::internal)?,
     }))
 }
 

@@ -290,6 +290,51 @@ async fn batch_matches_lists_ranges_and_normalized_names() {
 }
 
 #[tokio::test]
+async fn a_large_batch_keeps_the_order_of_its_queries() {
+    // Large batches are answered in chunks on every core; the results must still line up.
+    let f = fixture();
+    let kinds = [
+        (r#"{"purl": "pkg:pypi/starlette-healthcheck@1.3.1"}"#, 1),
+        (r#"{"purl": "pkg:npm/lodash@4.17.20"}"#, 1),
+        (r#"{"purl": "pkg:npm/lodash@4.17.21"}"#, 0),
+        (
+            r#"{"cpe": "cpe:2.3:a:vendor:product:1.0:*:*:*:*:*:*:*"}"#,
+            0,
+        ),
+        (
+            r#"{"package": {"name": "fast-lib", "ecosystem": "PyPI"}, "version": "1.5"}"#,
+            1,
+        ),
+        (r#"{"purl": "pkg:generic/thing@1.0"}"#, 0),
+        (
+            r#"{"package": {"name": "lodash", "ecosystem": "npm"}, "version": "x.y"}"#,
+            1,
+        ),
+    ];
+    let picks: Vec<usize> = (0..997).map(|i| (i * 5 + i / 7) % kinds.len()).collect();
+    let queries: Vec<&str> = picks.iter().map(|&k| kinds[k].0).collect();
+    let reply = f
+        .batch(
+            "fleet",
+            &format!(r#"{{"queries": [{}]}}"#, queries.join(",")),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+
+    let results = reply.body["data"]["results"].as_array().unwrap();
+    assert_eq!(results.len(), picks.len());
+    for (at, (result, &k)) in results.iter().zip(&picks).enumerate() {
+        let sent: serde_json::Value = serde_json::from_str(kinds[k].0).unwrap();
+        assert_eq!(result["query"], sent, "result {at}");
+        assert_eq!(
+            result["matches"].as_array().unwrap().len(),
+            kinds[k].1,
+            "result {at}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn strict_drops_unconfirmed_matches() {
     let f = fixture();
     let query =

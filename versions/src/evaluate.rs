@@ -65,15 +65,22 @@ impl Evaluation {
     }
 }
 
-/// The installed version, parsed lazily per ordering (a `SEMVER` range on a PyPI package
-/// needs the SemVer reading of the same text).
-struct Installed<'a> {
+/// An installed version, parsed lazily per ordering (a `SEMVER` range on a PyPI package
+/// needs the SemVer reading of the same text) and kept: evaluating one version against
+/// many prepared entries ([`PreparedAffected::evaluate_kept`]) parses it once per ordering.
+#[derive(Debug)]
+pub struct Installed<'a> {
     text: &'a str,
     parsed: Vec<(Scheme, Result<Version, CannotOrder>)>,
 }
 
 impl<'a> Installed<'a> {
-    fn new(text: &'a str, parsed: Option<&Version>) -> Self {
+    /// A version given as text, not parsed yet.
+    pub fn new(text: &'a str) -> Self {
+        Self::with_parsed(text, None)
+    }
+
+    fn with_parsed(text: &'a str, parsed: Option<&Version>) -> Self {
         Installed {
             text,
             parsed: parsed
@@ -96,13 +103,16 @@ impl<'a> Installed<'a> {
 
 /// Evaluates `version` (as text) against one affected entry.
 pub fn evaluate(affected: &Affected, version: &str) -> Evaluation {
-    evaluate_inner(affected, Installed::new(version, None))
+    evaluate_inner(affected, Installed::new(version))
 }
 
 /// Evaluates an already-parsed version against one affected entry: the matcher parses an
 /// installed version once and evaluates it against many entries.
 pub fn evaluate_parsed(affected: &Affected, version: &Version) -> Evaluation {
-    evaluate_inner(affected, Installed::new(version.as_str(), Some(version)))
+    evaluate_inner(
+        affected,
+        Installed::with_parsed(version.as_str(), Some(version)),
+    )
 }
 
 /// Evaluates `version` of the package `name` in `ecosystem` against a whole record:
@@ -116,7 +126,7 @@ pub fn evaluate_record(record: &Record, ecosystem: &str, name: &str, version: &s
 
     let wanted = osv::Ecosystem::parse(ecosystem);
     let wanted_name = osv::normalize_name(ecosystem, name);
-    let mut installed = Installed::new(version, None);
+    let mut installed = Installed::new(version);
     let mut cannot = None;
     for affected in &record.affected {
         let Some(package) = &affected.package else {
@@ -158,7 +168,7 @@ fn evaluate_keeping(affected: &Affected, mut installed: Installed<'_>) -> (Evalu
 }
 
 fn evaluate_entry(affected: &Affected, installed: &mut Installed<'_>) -> Evaluation {
-    PreparedAffected::new(affected).evaluate_installed(installed)
+    PreparedAffected::new(affected).evaluate_kept(installed)
 }
 
 /// An affected entry with every version it names parsed once, for evaluating many
@@ -261,15 +271,16 @@ impl<'a> PreparedAffected<'a> {
 
     /// Evaluates a version given as text.
     pub fn evaluate(&self, version: &str) -> Evaluation {
-        self.evaluate_installed(&mut Installed::new(version, None))
+        self.evaluate_kept(&mut Installed::new(version))
     }
 
     /// Evaluates an already-parsed version.
     pub fn evaluate_parsed(&self, version: &Version) -> Evaluation {
-        self.evaluate_installed(&mut Installed::new(version.as_str(), Some(version)))
+        self.evaluate_kept(&mut Installed::with_parsed(version.as_str(), Some(version)))
     }
 
-    fn evaluate_installed(&self, installed: &mut Installed<'_>) -> Evaluation {
+    /// Evaluates a version whose parses are kept in `installed` for the next entry.
+    pub fn evaluate_kept(&self, installed: &mut Installed<'_>) -> Evaluation {
         // An entry without a package matches nothing (OSV schema, `affected[].package`).
         if self.affected.package.is_none() {
             return Evaluation::NotAffected;
@@ -286,11 +297,15 @@ impl<'a> PreparedAffected<'a> {
             });
         }
         if !versions.is_empty() {
-            match self.scheme.clone().and_then(|s| installed.get(s).cloned()) {
+            let parsed = match &self.scheme {
+                Ok(scheme) => installed.get(*scheme),
+                Err(e) => Err(e.clone()),
+            };
+            match parsed {
                 Ok(version) => {
                     for (index, listed) in self.listed.iter().enumerate() {
                         match listed {
-                            Ok(listed) if *listed == version => {
+                            Ok(listed) if listed == version => {
                                 return Evaluation::Affected(Reason::Listed {
                                     index,
                                     version: versions[index].clone(),

@@ -49,7 +49,7 @@ mod version;
 
 pub use error::CannotOrder;
 pub use evaluate::{
-    evaluate, evaluate_parsed, evaluate_record, Evaluation, PreparedAffected, Reason,
+    evaluate, evaluate_parsed, evaluate_record, Evaluation, Installed, PreparedAffected, Reason,
 };
 pub use scheme::Scheme;
 pub use version::Version;

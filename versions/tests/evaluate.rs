@@ -3,8 +3,8 @@
 
 use osv::{Affected, Event};
 use versions::{
-    evaluate, evaluate_parsed, evaluate_record, CannotOrder, Evaluation, PreparedAffected, Reason,
-    Scheme,
+    evaluate, evaluate_parsed, evaluate_record, CannotOrder, Evaluation, Installed,
+    PreparedAffected, Reason, Scheme,
 };
 
 fn affected(json: &str) -> Affected {
@@ -224,6 +224,33 @@ fn parsed_versions_evaluate_alike() {
     }
     assert!(evaluate(&entry, "2.0").is_affected());
     assert!(!evaluate(&entry, "2.0.1").is_affected());
+}
+
+#[test]
+fn kept_parses_evaluate_alike_across_entries() {
+    // A PyPI entry with a list and an ECOSYSTEM range, and a SEMVER range: one kept
+    // version is read by PEP 440 and by SemVer, and each entry answers as on its own.
+    let pypi = affected(
+        r#"{"package": {"ecosystem": "PyPI", "name": "x"}, "versions": ["1.0"],
+            "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "2.0"}, {"fixed": "2.5"}]}]}"#,
+    );
+    let semver = affected(
+        r#"{"package": {"ecosystem": "PyPI", "name": "x"},
+            "ranges": [{"type": "SEMVER", "events": [{"introduced": "3.0.0"}]}]}"#,
+    );
+    let entries = [PreparedAffected::new(&pypi), PreparedAffected::new(&semver)];
+    for text in ["1.0.0", "2.1", "2.5", "3.1.0", "not a version"] {
+        let mut kept = Installed::new(text);
+        for (prepared, entry) in entries.iter().zip([&pypi, &semver]) {
+            assert_eq!(
+                prepared.evaluate_kept(&mut kept),
+                evaluate(entry, text),
+                "{text}"
+            );
+        }
+    }
+    assert!(entries[0].evaluate("1.0.0").is_affected());
+    assert!(entries[1].evaluate("3.1.0").is_affected());
 }
 
 fn record(withdrawn: bool) -> osv::Record {

@@ -10,8 +10,8 @@ use axum::Router;
 use serde_json::Value;
 use tower::ServiceExt;
 
-/// The test configuration: the client's smallest plan, a tight one for rate limits, and
-/// one whose keys may not use the API.
+/// The test configuration: the client's smallest plan, a tight one for rate limits, one
+/// whose keys may not use the API, and the client's largest batch size.
 pub const CONFIG: &str = r#"
 [server]
 request_timeout_secs = 10
@@ -35,6 +35,12 @@ monthly = 100
 max_batch = 5
 max_assets = 5
 api = false
+
+[tiers.fleet]
+hourly = 100
+monthly = 1000
+max_batch = 1000
+max_assets = 5
 "#;
 
 pub struct Fixture {
@@ -91,7 +97,7 @@ pub fn fixture_of(records: &[Value]) -> Fixture {
     let store = store::Store::open(&path).unwrap();
 
     let mut keys = HashMap::new();
-    for tier in ["free", "tight", "blocked", "gone", "revoked"] {
+    for tier in ["free", "tight", "blocked", "fleet", "gone", "revoked"] {
         let new = server::auth::generate_key().unwrap();
         store
             .add_api_key(tier, tier, &new.hash, &new.prefix)
