@@ -27,7 +27,7 @@ pub use inventory::{
 pub use keys::ApiKey;
 pub use read::{Advisory, AffectedEntry, Change, SearchHit, SourceState, Status};
 pub use threats::{ThreatFilter, ThreatPage};
-pub use write::{Incoming, Outcome, Tally};
+pub use write::{Incoming, Outcome, Prepared, Tally};
 
 /// The database file name inside the data directory.
 const FILE_NAME: &str = "radar.db";

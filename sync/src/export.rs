@@ -118,14 +118,14 @@ fn sync_ecosystem(
         // First sync of this ecosystem: the whole archive.
         let zip_path = format!("{ecosystem}/all.zip");
         progress.start(&format!("{ecosystem}: downloading all.zip"), None);
-        let bytes = fetch
-            .get(&zip_path)
+        let archive = fetch
+            .archive(&zip_path)
             .map_err(EcosystemError::Fetch)?
             .ok_or_else(|| {
                 EcosystemError::Fetch(format!("{}: not found", fetch.locate(&zip_path)))
             })?;
         let records =
-            ZipRecords::new(&bytes, &fetch.locate(&zip_path)).map_err(EcosystemError::Fetch)?;
+            ZipRecords::new(archive, &fetch.locate(&zip_path)).map_err(EcosystemError::Fetch)?;
         progress.finish();
 
         progress.start(ecosystem, Some(records.len() as u64));

@@ -5,7 +5,7 @@ use std::sync::mpsc;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use store::{Incoming, Store, Tally};
+use store::{Incoming, Prepared, Store, Tally};
 
 use crate::SyncError;
 
@@ -65,7 +65,7 @@ pub(crate) fn ingest(
     cursors: &[(&str, Option<&str>)],
     progress: &dyn Progress,
 ) -> Result<Ingested, SyncError> {
-    let (sender, receiver) = mpsc::sync_channel::<Vec<Result<Incoming, Rejected>>>(2);
+    let (sender, receiver) = mpsc::sync_channel::<Vec<Result<Prepared, Rejected>>>(2);
     let total = records.len();
 
     std::thread::scope(|scope| {
@@ -97,7 +97,9 @@ pub(crate) fn ingest(
                     Err(rejected) => result.rejected.push(rejected),
                 }
             }
-            result.tally.merge(store.apply(source, &good, &[])?);
+            result
+                .tally
+                .merge(store.apply_prepared(source, &good, &[])?);
             progress.advance(count);
         }
 
@@ -109,7 +111,7 @@ pub(crate) fn ingest(
     })
 }
 
-fn parse((location, bytes): (String, Result<Vec<u8>, String>)) -> Result<Incoming, Rejected> {
+fn parse((location, bytes): (String, Result<Vec<u8>, String>)) -> Result<Prepared, Rejected> {
     let reject = |reason: String| Rejected {
         location: location.clone(),
         reason,
@@ -118,5 +120,5 @@ fn parse((location, bytes): (String, Result<Vec<u8>, String>)) -> Result<Incomin
     let record = osv::parse(&bytes).map_err(|e| reject(e.to_string()))?;
     let raw = String::from_utf8(bytes)
         .map_err(|_| reject("expected UTF-8 text, but found invalid bytes".into()))?;
-    Ok(Incoming { record, raw })
+    Ok(Prepared::new(Incoming { record, raw }))
 }
