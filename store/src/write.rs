@@ -237,6 +237,9 @@ impl Store {
             .map_err(err)?;
         }
         tx.commit().map_err(err)?;
+        if let Some(checkpointer) = &self.checkpointer {
+            checkpointer.wake();
+        }
         Ok(tally)
     }
 }

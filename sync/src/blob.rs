@@ -10,9 +10,9 @@ use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::sync::Arc;
 
-/// How much a file read asks for at once: a zip entry's local header and its data (a
-/// record compresses to a few kilobytes) come in one read.
-const WINDOW: usize = 16 * 1024;
+/// How much a small file read asks for at once: a zip entry's local header and its data
+/// (a record compresses to a kilobyte or two) mostly come in one read.
+const WINDOW: usize = 4 * 1024;
 
 enum Backing {
     File(File),
@@ -103,6 +103,16 @@ impl Read for Blob {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         if self.pos >= self.len || out.is_empty() {
             return Ok(0);
+        }
+        let in_window = self.pos >= self.window_start
+            && self.pos < self.window_start + self.window.len() as u64;
+        if let (Backing::File(file), false) = (&*self.backing, in_window) {
+            if out.len() >= WINDOW {
+                // A large read goes straight into the caller's buffer.
+                let n = read_at_least_once(file, out, self.pos)?;
+                self.pos += n as u64;
+                return Ok(n);
+            }
         }
         let available = self.buffered()?;
         let n = available.len().min(out.len());

@@ -65,6 +65,23 @@ pub(crate) fn ingest(
     cursors: &[(&str, Option<&str>)],
     progress: &dyn Progress,
 ) -> Result<Ingested, SyncError> {
+    store.set_background_checkpoints(true)?;
+    let result = pipeline(store, source, records, cursors, progress);
+    // Back to checkpoints on the writer, whatever happened; a failure to do so matters
+    // less than the sync's own error.
+    let restored = store.set_background_checkpoints(false);
+    let result = result?;
+    restored?;
+    Ok(result)
+}
+
+fn pipeline(
+    store: &mut Store,
+    source: &str,
+    records: &dyn Records,
+    cursors: &[(&str, Option<&str>)],
+    progress: &dyn Progress,
+) -> Result<Ingested, SyncError> {
     let (sender, receiver) = mpsc::sync_channel::<Vec<Result<Prepared, Rejected>>>(2);
     let total = records.len();
 
