@@ -1,4 +1,9 @@
 //! Writing records: one transaction per batch, upserts that keep the newer `modified`.
+//!
+//! The work is split so that a sync's single writer does as little as possible: everything
+//! derived from a record (its index rows, its search text, the JSON of each affected
+//! entry) is computed beforehand by [`Prepared::new`], which callers run in parallel, and
+//! the writer only compares and inserts.
 
 use jiff::Timestamp;
 use rusqlite::{params, OptionalExtension, Transaction};
@@ -13,6 +18,94 @@ pub struct Incoming {
     pub record: osv::Record,
     /// The record's JSON exactly as read; stored verbatim so no field is ever lost.
     pub raw: String,
+}
+
+/// A record with every row the store derives from it computed, ready for the writer.
+///
+/// Built from an [`Incoming`] by [`Prepared::new`]; holds only what the store writes, so
+/// the parsed record's memory is released before the batch waits for its turn.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    id: String,
+    modified: String,
+    modified_ns: i64,
+    published: Option<String>,
+    withdrawn: Option<String>,
+    kind: &'static str,
+    severity: &'static str,
+    summary: Option<String>,
+    details: Option<String>,
+    aliases: Vec<String>,
+    aliases_json: String,
+    affected: Vec<AffectedRow>,
+    raw: String,
+}
+
+/// One row of the package index.
+#[derive(Debug, Clone)]
+struct AffectedRow {
+    idx: usize,
+    ecosystem: String,
+    ecosystem_full: String,
+    name: String,
+    normalized: String,
+    entry: String,
+}
+
+impl Prepared {
+    /// Derives the stored fields, index rows and search text of a record.
+    pub fn new(incoming: Incoming) -> Self {
+        let Incoming { record, raw } = incoming;
+        let modified_ns = record
+            .modified_at()
+            .map_or(0, |t| i64::try_from(t.as_nanosecond()).unwrap_or(i64::MAX));
+        let affected = record
+            .affected
+            .iter()
+            .enumerate()
+            .filter_map(|(idx, affected)| {
+                let package = affected.package.as_ref()?;
+                let ecosystem = package.ecosystem();
+                Some(AffectedRow {
+                    idx,
+                    normalized: osv::normalize_name(ecosystem.base(), &package.name),
+                    ecosystem: ecosystem.base().to_owned(),
+                    ecosystem_full: package.ecosystem.clone(),
+                    name: package.name.clone(),
+                    entry: serde_json::to_string(affected).unwrap_or_default(),
+                })
+            })
+            .collect();
+        let kind = record.kind().as_str();
+        let severity = record.severity_level().as_str();
+        let aliases_json = serde_json::to_string(&record.aliases).unwrap_or_else(|_| "[]".into());
+        Self {
+            id: record.id,
+            modified: record.modified,
+            modified_ns,
+            published: record.published,
+            withdrawn: record.withdrawn,
+            kind,
+            severity,
+            summary: record.summary,
+            details: record.details,
+            aliases: record.aliases,
+            aliases_json,
+            affected,
+            raw,
+        }
+    }
+
+    /// The record's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl From<Incoming> for Prepared {
+    fn from(incoming: Incoming) -> Self {
+        Self::new(incoming)
+    }
 }
 
 /// What an upsert did with one record.
@@ -78,6 +171,12 @@ impl Tally {
     }
 }
 
+/// A change to the full-text index, held back until the rest of the batch is written.
+enum SearchOp<'a> {
+    Delete(i64),
+    Insert(i64, &'a Prepared),
+}
+
 impl Store {
     /// Upserts a batch of records in one transaction and, in the same transaction, moves
     /// the source's cursors: either all of it is stored or none of it.
@@ -94,16 +193,40 @@ impl Store {
         batch: &[Incoming],
         cursors: &[(&str, Option<&str>)],
     ) -> Result<Tally, StoreError> {
+        let prepared: Vec<Prepared> = batch.iter().cloned().map(Prepared::new).collect();
+        self.apply_prepared(source, &prepared, cursors)
+    }
+
+    /// [`Store::apply`] for records already prepared (by [`Prepared::new`], typically on
+    /// other threads while the previous batch is written).
+    ///
+    /// # Errors
+    ///
+    /// When SQLite fails; the transaction is then rolled back.
+    pub fn apply_prepared(
+        &mut self,
+        source: &str,
+        batch: &[Prepared],
+        cursors: &[(&str, Option<&str>)],
+    ) -> Result<Tally, StoreError> {
         let path = self.path.clone();
         let err = |e| StoreError::sqlite(&path, e);
         let now = Timestamp::now().to_string();
 
         let tx = self.conn.transaction().map_err(err)?;
         let mut tally = Tally::default();
-        for incoming in batch {
-            let outcome = upsert(&tx, source, incoming, &now).map_err(err)?;
+        let mut search = Vec::new();
+        for record in batch {
+            let outcome = upsert(&tx, source, record, &now, &mut search).map_err(err)?;
             tally.count(outcome);
         }
+
+        // The full-text index goes last. FTS5 keeps a transaction's new entries in memory
+        // and writes them out as one segment, but it must write them out before any later
+        // statement that opens a statement journal (an upsert may), so interleaving would
+        // write a tiny segment per record and merge them over and over.
+        write_search(&tx, &search).map_err(err)?;
+
         for (scope, cursor) in cursors {
             tx.execute(
                 "INSERT INTO sources (source, scope, cursor, last_sync) VALUES (?1, ?2, ?3, ?4)
@@ -114,20 +237,21 @@ impl Store {
             .map_err(err)?;
         }
         tx.commit().map_err(err)?;
+        if let Some(checkpointer) = &self.checkpointer {
+            checkpointer.wake();
+        }
         Ok(tally)
     }
 }
 
-fn upsert(
+fn upsert<'a>(
     tx: &Transaction<'_>,
     source: &str,
-    incoming: &Incoming,
+    record: &'a Prepared,
     now: &str,
+    search: &mut Vec<SearchOp<'a>>,
 ) -> rusqlite::Result<Outcome> {
-    let record = &incoming.record;
-    let modified_ns = record
-        .modified_at()
-        .map_or(0, |t| i64::try_from(t.as_nanosecond()).unwrap_or(i64::MAX));
+    let withdrawn = record.withdrawn.is_some();
 
     // Step 1: compare with what is stored; only a newer `modified` replaces it.
     let existing: Option<(i64, i64, bool)> = tx
@@ -139,102 +263,77 @@ fn upsert(
         })
         .optional()?;
     let outcome = match existing {
-        Some((_, stored_ns, _)) if stored_ns >= modified_ns => return Ok(Outcome::Unchanged),
-        Some((_, _, was_withdrawn)) if record.is_withdrawn() && !was_withdrawn => {
-            Outcome::Withdrawn
+        Some((_, stored_ns, _)) if stored_ns >= record.modified_ns => {
+            return Ok(Outcome::Unchanged)
         }
+        Some((_, _, was_withdrawn)) if withdrawn && !was_withdrawn => Outcome::Withdrawn,
         Some(_) => Outcome::Updated,
-        None if record.is_withdrawn() => Outcome::Withdrawn,
+        None if withdrawn => Outcome::Withdrawn,
         None => Outcome::Added,
     };
 
-    // Step 2: write the advisory row, keeping `first_seen` of an existing one.
-    let aliases = serde_json::to_string(&record.aliases).unwrap_or_else(|_| "[]".into());
-    let rowid: i64 = tx
-        .prepare_cached(
-            "INSERT INTO advisories (id, modified, modified_ns, published, withdrawn, kind,
-                 severity, summary, aliases, source, raw, first_seen, last_changed)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)
-             ON CONFLICT (id) DO UPDATE SET
-                 modified = excluded.modified, modified_ns = excluded.modified_ns,
-                 published = excluded.published, withdrawn = excluded.withdrawn,
-                 kind = excluded.kind, severity = excluded.severity,
-                 summary = excluded.summary, aliases = excluded.aliases,
-                 source = excluded.source, raw = excluded.raw,
-                 last_changed = excluded.last_changed
-             RETURNING rowid",
+    // Step 2: write the advisory row, keeping `first_seen` of an existing one, and drop
+    // an existing one's derived rows.
+    let fields = params![
+        record.id,
+        record.modified,
+        record.modified_ns,
+        record.published,
+        record.withdrawn,
+        record.kind,
+        record.severity,
+        record.summary,
+        record.aliases_json,
+        source,
+        record.raw,
+        now,
+    ];
+    let rowid = if let Some((rowid, _, _)) = existing {
+        tx.prepare_cached(
+            "UPDATE advisories SET modified = ?2, modified_ns = ?3, published = ?4,
+                 withdrawn = ?5, kind = ?6, severity = ?7, summary = ?8, aliases = ?9,
+                 source = ?10, raw = ?11, last_changed = ?12
+             WHERE id = ?1",
         )?
-        .query_row(
-            params![
-                record.id,
-                record.modified,
-                modified_ns,
-                record.published,
-                record.withdrawn,
-                record.kind().as_str(),
-                record.severity_level().as_str(),
-                record.summary,
-                aliases,
-                source,
-                incoming.raw,
-                now,
-            ],
-            |row| row.get(0),
-        )?;
-
-    // Step 3: replace the derived rows (affected index, aliases, search).
-    if existing.is_some() {
+        .execute(fields)?;
         tx.prepare_cached("DELETE FROM affected WHERE advisory = ?1")?
             .execute([rowid])?;
         tx.prepare_cached("DELETE FROM aliases WHERE advisory = ?1")?
             .execute([rowid])?;
-        tx.prepare_cached("DELETE FROM search WHERE rowid = ?1")?
-            .execute([rowid])?;
+        search.push(SearchOp::Delete(rowid));
+        rowid
+    } else {
+        tx.prepare_cached(
+            "INSERT INTO advisories (id, modified, modified_ns, published, withdrawn, kind,
+                 severity, summary, aliases, source, raw, first_seen, last_changed)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+        )?
+        .execute(fields)?;
+        tx.last_insert_rowid()
+    };
+
+    // Step 3: the derived rows (affected index, aliases; search after the batch).
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO affected (advisory, idx, ecosystem, ecosystem_full, name, normalized,
+             entry) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for row in &record.affected {
+        insert.execute(params![
+            rowid,
+            row.idx,
+            row.ecosystem,
+            row.ecosystem_full,
+            row.name,
+            row.normalized,
+            row.entry
+        ])?;
     }
-    let mut packages = Vec::new();
-    {
-        let mut insert = tx.prepare_cached(
-            "INSERT INTO affected (advisory, idx, ecosystem, ecosystem_full, name, normalized,
-                 entry) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
-        for (idx, affected) in record.affected.iter().enumerate() {
-            let Some(package) = &affected.package else {
-                continue;
-            };
-            let ecosystem = package.ecosystem();
-            let normalized = osv::normalize_name(ecosystem.base(), &package.name);
-            let entry = serde_json::to_string(affected).unwrap_or_default();
-            insert.execute(params![
-                rowid,
-                idx,
-                ecosystem.base(),
-                package.ecosystem,
-                package.name,
-                normalized,
-                entry
-            ])?;
-            packages.push(package.name.as_str());
-        }
+    let mut insert =
+        tx.prepare_cached("INSERT OR IGNORE INTO aliases (alias, advisory) VALUES (?1, ?2)")?;
+    for alias in &record.aliases {
+        insert.execute(params![alias, rowid])?;
     }
-    {
-        let mut insert =
-            tx.prepare_cached("INSERT OR IGNORE INTO aliases (alias, advisory) VALUES (?1, ?2)")?;
-        for alias in &record.aliases {
-            insert.execute(params![alias, rowid])?;
-        }
-    }
-    tx.prepare_cached(
-        "INSERT INTO search (rowid, id, aliases, summary, details, packages)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![
-        rowid,
-        record.id,
-        record.aliases.join(" "),
-        record.summary,
-        record.details,
-        packages.join(" ")
-    ])?;
+    search.push(SearchOp::Insert(rowid, record));
 
     // Step 4: log the change for live updates, alerts and fleet re-matching.
     if let Some(change) = outcome.change() {
@@ -242,4 +341,32 @@ fn upsert(
             .execute(params![record.id, change, now])?;
     }
     Ok(outcome)
+}
+
+/// Applies the batch's full-text changes in the order they were made.
+fn write_search(tx: &Transaction<'_>, ops: &[SearchOp<'_>]) -> rusqlite::Result<()> {
+    let mut delete = tx.prepare_cached("DELETE FROM search WHERE rowid = ?1")?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO search (rowid, id, aliases, summary, details, packages)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for op in ops {
+        match op {
+            SearchOp::Delete(rowid) => {
+                delete.execute([rowid])?;
+            }
+            SearchOp::Insert(rowid, record) => {
+                let packages: Vec<&str> = record.affected.iter().map(|a| a.name.as_str()).collect();
+                insert.execute(params![
+                    rowid,
+                    record.id,
+                    record.aliases.join(" "),
+                    record.summary,
+                    record.details,
+                    packages.join(" ")
+                ])?;
+            }
+        }
+    }
+    Ok(())
 }

@@ -104,28 +104,32 @@ fn sync_ecosystem(
         .get(&csv_path)
         .map_err(EcosystemError::Fetch)?
         .ok_or_else(|| EcosystemError::Fetch(format!("{}: not found", fetch.locate(&csv_path))))?;
-    let listing = read_listing(&csv, &fetch.locate(&csv_path));
+    let mut listing = read_listing(&csv, &fetch.locate(&csv_path));
+    drop(csv);
     let cursor = store.cursor(source, ecosystem).map_err(SyncError::from)?;
     let cursor_time = cursor.as_deref().and_then(osv::parse_timestamp);
 
     let mut report = SyncReport {
-        rejected: listing.bad_lines,
+        rejected: std::mem::take(&mut listing.bad_lines),
         ..SyncReport::default()
     };
-    let new_cursor = [(ecosystem, listing.newest.as_deref())];
+    let newest = listing.newest.take();
+    let new_cursor = [(ecosystem, newest.as_deref())];
 
     let Some(cursor_time) = cursor_time else {
-        // First sync of this ecosystem: the whole archive.
+        // First sync of this ecosystem: the whole archive; the listing's entries (a few
+        // megabytes for the largest ecosystems) are not needed while it is stored.
+        drop(listing);
         let zip_path = format!("{ecosystem}/all.zip");
         progress.start(&format!("{ecosystem}: downloading all.zip"), None);
-        let bytes = fetch
-            .get(&zip_path)
+        let archive = fetch
+            .archive(&zip_path)
             .map_err(EcosystemError::Fetch)?
             .ok_or_else(|| {
                 EcosystemError::Fetch(format!("{}: not found", fetch.locate(&zip_path)))
             })?;
         let records =
-            ZipRecords::new(&bytes, &fetch.locate(&zip_path)).map_err(EcosystemError::Fetch)?;
+            ZipRecords::new(archive, &fetch.locate(&zip_path)).map_err(EcosystemError::Fetch)?;
         progress.finish();
 
         progress.start(ecosystem, Some(records.len() as u64));

@@ -3,12 +3,19 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::blob::Blob;
+
 /// Reads files of an export by their path relative to its base.
 pub(crate) trait Fetch: Sync {
     /// The file's bytes, `Ok(None)` when it does not exist.
     fn get(&self, relative: &str) -> Result<Option<Vec<u8>>, String>;
     /// Where `relative` is, for messages.
     fn locate(&self, relative: &str) -> String;
+    /// An archive, to be read in place when it is a local file; `Ok(None)` when it does
+    /// not exist.
+    fn archive(&self, relative: &str) -> Result<Option<Blob>, String> {
+        Ok(self.get(relative)?.map(Blob::from_bytes))
+    }
 }
 
 /// An HTTP client with the settings a sync needs. Proxies come from the environment
@@ -143,6 +150,14 @@ impl Fetch for Dir {
 
     fn locate(&self, relative: &str) -> String {
         self.root.join(relative).display().to_string()
+    }
+
+    fn archive(&self, relative: &str) -> Result<Option<Blob>, String> {
+        match Blob::open(&self.root.join(relative)) {
+            Ok(blob) => Ok(Some(blob)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e.to_string()),
+        }
     }
 }
 

@@ -5,7 +5,7 @@ use std::sync::mpsc;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use store::{Incoming, Store, Tally};
+use store::{Incoming, Prepared, Store, Tally};
 
 use crate::SyncError;
 
@@ -65,7 +65,24 @@ pub(crate) fn ingest(
     cursors: &[(&str, Option<&str>)],
     progress: &dyn Progress,
 ) -> Result<Ingested, SyncError> {
-    let (sender, receiver) = mpsc::sync_channel::<Vec<Result<Incoming, Rejected>>>(2);
+    store.set_background_checkpoints(true)?;
+    let result = pipeline(store, source, records, cursors, progress);
+    // Back to checkpoints on the writer, whatever happened; a failure to do so matters
+    // less than the sync's own error.
+    let restored = store.set_background_checkpoints(false);
+    let result = result?;
+    restored?;
+    Ok(result)
+}
+
+fn pipeline(
+    store: &mut Store,
+    source: &str,
+    records: &dyn Records,
+    cursors: &[(&str, Option<&str>)],
+    progress: &dyn Progress,
+) -> Result<Ingested, SyncError> {
+    let (sender, receiver) = mpsc::sync_channel::<Vec<Result<Prepared, Rejected>>>(2);
     let total = records.len();
 
     std::thread::scope(|scope| {
@@ -97,7 +114,9 @@ pub(crate) fn ingest(
                     Err(rejected) => result.rejected.push(rejected),
                 }
             }
-            result.tally.merge(store.apply(source, &good, &[])?);
+            result
+                .tally
+                .merge(store.apply_prepared(source, &good, &[])?);
             progress.advance(count);
         }
 
@@ -109,7 +128,7 @@ pub(crate) fn ingest(
     })
 }
 
-fn parse((location, bytes): (String, Result<Vec<u8>, String>)) -> Result<Incoming, Rejected> {
+fn parse((location, bytes): (String, Result<Vec<u8>, String>)) -> Result<Prepared, Rejected> {
     let reject = |reason: String| Rejected {
         location: location.clone(),
         reason,
@@ -118,5 +137,5 @@ fn parse((location, bytes): (String, Result<Vec<u8>, String>)) -> Result<Incomin
     let record = osv::parse(&bytes).map_err(|e| reject(e.to_string()))?;
     let raw = String::from_utf8(bytes)
         .map_err(|_| reject("expected UTF-8 text, but found invalid bytes".into()))?;
-    Ok(Incoming { record, raw })
+    Ok(Prepared::new(Incoming { record, raw }))
 }

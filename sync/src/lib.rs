@@ -11,6 +11,7 @@
 //! at any moment leaves every record wholly old or wholly new, and an export's cursor only
 //! moves in the transaction that stores its last batch.
 
+mod blob;
 mod export;
 mod fetch;
 mod ingest;

@@ -1,11 +1,12 @@
 //! Local sources: directory trees of records, zips of records, single record files.
 
-use std::io::{Cursor, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use store::Store;
 use zip::ZipArchive;
 
+use crate::blob::Blob;
 use crate::ingest::{ingest, Progress, Records};
 use crate::{SyncError, SyncReport};
 
@@ -68,11 +69,11 @@ pub(crate) fn sync_zip(
     path: &Path,
     progress: &dyn Progress,
 ) -> Result<SyncReport, SyncError> {
-    let bytes = std::fs::read(path).map_err(|source| SyncError::Io {
+    let archive = Blob::open(path).map_err(|source| SyncError::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    let records = ZipRecords::new(&bytes, &path.display().to_string()).map_err(|reason| {
+    let records = ZipRecords::new(archive, &path.display().to_string()).map_err(|reason| {
         SyncError::Source {
             source_name: path.display().to_string(),
             reason,
@@ -139,17 +140,17 @@ fn too_large(size: u64) -> String {
     format!("expected a record of at most {MAX_RECORD_BYTES} bytes, but found {size}")
 }
 
-/// The `*.json` entries of an in-memory zip archive.
-pub(crate) struct ZipRecords<'a> {
-    archive: ZipArchive<Cursor<&'a [u8]>>,
+/// The `*.json` entries of a zip archive, read in place.
+pub(crate) struct ZipRecords {
+    archive: ZipArchive<Blob>,
     entries: Vec<usize>,
     label: String,
 }
 
-impl<'a> ZipRecords<'a> {
+impl ZipRecords {
     /// Opens the archive; `label` names it in messages.
-    pub(crate) fn new(bytes: &'a [u8], label: &str) -> Result<Self, String> {
-        let archive = ZipArchive::new(Cursor::new(bytes))
+    pub(crate) fn new(archive: Blob, label: &str) -> Result<Self, String> {
+        let archive = ZipArchive::new(archive)
             .map_err(|e| format!("expected a zip archive, but it could not be read: {e}"))?;
         let entries = (0..archive.len())
             .filter(|&i| {
@@ -166,7 +167,7 @@ impl<'a> ZipRecords<'a> {
     }
 }
 
-impl Records for ZipRecords<'_> {
+impl Records for ZipRecords {
     fn len(&self) -> usize {
         self.entries.len()
     }

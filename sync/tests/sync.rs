@@ -212,3 +212,86 @@ fn unknown_sources_are_clear_errors() {
     let err = Source::parse(other.to_str().unwrap()).unwrap_err();
     assert!(err.to_string().contains("expected a URL"));
 }
+
+/// What readers can see of a store, for comparing two of them.
+fn visible(store: &Store, ids: &[String]) -> String {
+    let status = store.status().unwrap();
+    let mut changes: Vec<(String, String)> = store
+        .changes_since(0, usize::MAX)
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.id, c.change))
+        .collect();
+    changes.sort();
+    let searches: Vec<Vec<String>> = [
+        "test-package-7",
+        "MAL-2026-100005",
+        "environment",
+        "CVE-2026",
+    ]
+    .iter()
+    .map(|q| {
+        let mut hits: Vec<String> = store
+            .search(q, 1000)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.id)
+            .collect();
+        hits.sort();
+        hits
+    })
+    .collect();
+    let lookups: Vec<Vec<String>> = [("npm", "test-package-1"), ("PyPI", "test-package-3")]
+        .iter()
+        .map(|(eco, name)| {
+            let entries = store.affected_for(eco, name).unwrap();
+            entries.into_iter().map(|e| e.id).collect()
+        })
+        .collect();
+    let records: Vec<(String, String, Option<String>)> = ids
+        .iter()
+        .map(|id| {
+            let a = store.get(id).unwrap().unwrap();
+            (a.raw, a.kind, a.withdrawn)
+        })
+        .collect();
+    format!(
+        "{} {:?} {:?} {} {changes:?} {searches:?} {lookups:?} {records:?}",
+        status.advisories, status.by_kind, status.by_ecosystem, status.withdrawn
+    )
+}
+
+#[test]
+fn a_batched_sync_stores_what_record_by_record_upserts_store() {
+    let tmp = tempfile::tempdir().unwrap();
+    let export = tmp.path().join("export");
+    let mut records = synthetic_records(500);
+    records[7].json = records[7].json.replacen(
+        r#""modified""#,
+        r#""aliases": ["CVE-2026-1", "GHSA-aaaa"], "withdrawn": "2026-11-30T00:00:00Z", "modified""#,
+        1,
+    );
+    records[8].json = records[8].json.replacen(
+        r#""modified""#,
+        r#""aliases": ["CVE-2026-2"], "modified""#,
+        1,
+    );
+    write_export(&export, &records);
+
+    let mut batched = fresh(tmp.path(), "batched.db");
+    sync(&mut batched, export.to_str().unwrap());
+    let mut one_by_one = fresh(tmp.path(), "rows.db");
+    for record in &records {
+        let incoming = store::Incoming {
+            record: osv::parse(record.json.as_bytes()).unwrap(),
+            raw: record.json.clone(),
+        };
+        one_by_one.apply("rows", &[incoming], &[]).unwrap();
+    }
+
+    let ids: Vec<String> = records.iter().map(|r| r.id.clone()).collect();
+    assert_eq!(visible(&batched, &ids), visible(&one_by_one, &ids));
+    assert_eq!(batched.search("CVE-2026", 10).unwrap().len(), 2);
+    assert_eq!(batched.status().unwrap().withdrawn, 1);
+    batched.consistency_check().unwrap();
+}
