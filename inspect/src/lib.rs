@@ -24,7 +24,7 @@ pub mod verdict;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-pub use cache::{inspect_files_cached, DigestCache};
+pub use cache::{inspect_dir_cached, inspect_files_cached, CachedInspection, DigestCache};
 pub use error::InspectError;
 pub use input::{Limits, PackageFiles, SourceFile};
 
@@ -287,9 +287,15 @@ pub fn package_digest(package: &PackageFiles) -> String {
         hasher.update((file.bytes.len() as u64).to_le_bytes());
         hasher.update(&file.bytes);
     }
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&hasher.finalize())
+}
+
+/// Lowercase hexadecimal of a digest.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
 }
