@@ -37,7 +37,9 @@ impl Default for Limits {
             max_total_bytes: 512 * 1024 * 1024,
             max_file_bytes: 64 * 1024 * 1024,
             max_ratio: 200,
-            max_parse_bytes: 2 * 1024 * 1024,
+            // Above this a file is generated code or a data table (the largest benign ones
+            // are API clients of several MB); its strings are still scanned line by line.
+            max_parse_bytes: 256 * 1024,
             parse_timeout_ms: 2_000,
         }
     }
