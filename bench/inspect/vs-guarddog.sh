@@ -38,11 +38,14 @@ for f in glob.glob(sys.argv[1] + "/gd-*.json"):
         continue
     if not isinstance(d, dict):
         continue
-    scored += (d.get("score") or d.get("risk_score") or 0) >= 5
+    score = d.get("score") or d.get("risk_score") or 0
+    if isinstance(score, dict):
+        score = score.get("score") or score.get("value") or 0
+    scored += isinstance(score, (int, float)) and score >= 5
     flagged += any(v for v in (d.get("results") or {}).values())
 print(f"scored >= 5: {scored}, with any rule finding: {flagged}")
 PY
-)
+) || gd_flagged="findings not counted"
 printf 'radar inspect: %.1f s (malicious, suspicious: %s)\n' "$radar_s" "$radar_mal"
 printf 'guarddog:      %.1f s (%s)\n' "$gd_s" "$gd_flagged"
 printf 'ratio:         %.1fx faster\n' "$(echo "$gd_s / $radar_s" | bc -l)"
