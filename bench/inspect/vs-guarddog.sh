@@ -27,19 +27,25 @@ done
 gd_s=$(echo "$(date +%s.%N) - $start" | bc)
 
 radar_mal=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(sum(p["verdict"]=="malicious" for p in r["packages"]), sum(p["verdict"]=="suspicious" for p in r["packages"]))' "$out/radar.json")
-gd_high=$(python3 - "$out" <<'PY'
+gd_flagged=$(python3 - "$out" <<'PY'
 import json, glob, sys
-n = 0
+# GuardDog 3.2 prints {"package", "results": {rule: findings}, ...}; older ones a "score".
+scored = flagged = 0
 for f in glob.glob(sys.argv[1] + "/gd-*.json"):
     try:
         d = json.load(open(f))
     except Exception:
         continue
-    if isinstance(d, dict) and (d.get("score") or 0) >= 5:
-        n += 1
-print(n)
+    if not isinstance(d, dict):
+        continue
+    score = d.get("score") or d.get("risk_score") or 0
+    if isinstance(score, dict):
+        score = score.get("score") or score.get("value") or 0
+    scored += isinstance(score, (int, float)) and score >= 5
+    flagged += any(v for v in (d.get("results") or {}).values())
+print(f"scored >= 5: {scored}, with any rule finding: {flagged}")
 PY
-)
+) || gd_flagged="findings not counted"
 printf 'radar inspect: %.1f s (malicious, suspicious: %s)\n' "$radar_s" "$radar_mal"
-printf 'guarddog:      %.1f s (scored >= 5: %s)\n' "$gd_s" "$gd_high"
+printf 'guarddog:      %.1f s (%s)\n' "$gd_s" "$gd_flagged"
 printf 'ratio:         %.1fx faster\n' "$(echo "$gd_s / $radar_s" | bc -l)"

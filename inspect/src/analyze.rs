@@ -383,6 +383,8 @@ struct Analyzer<'a> {
     memo: HashMap<usize, Val>,
     func_stack: Vec<String>,
     class_stack: Vec<String>,
+    /// The kinds of the nodes above the one being walked, innermost last.
+    kinds: Vec<&'static str>,
     signals: Vec<Signal>,
     /// Functions that send over the network.
     net_funcs: HashSet<String>,
@@ -846,6 +848,7 @@ impl<'a> Analyzer<'a> {
             memo: HashMap::new(),
             func_stack: Vec::new(),
             class_stack: Vec::new(),
+            kinds: Vec::new(),
             signals: Vec::new(),
             net_funcs: HashSet::new(),
             exfil_funcs: HashSet::new(),
@@ -1080,10 +1083,17 @@ impl<'a> Analyzer<'a> {
             _ => {}
         }
 
+        // The cursor is local, so the children are visited without collecting them first.
         let mut cursor = node.walk();
-        let children: Vec<Node> = node.children(&mut cursor).collect();
-        for child in children {
-            self.walk(child);
+        if cursor.goto_first_child() {
+            self.kinds.push(kind);
+            loop {
+                self.walk(cursor.node());
+                if !cursor.goto_next_sibling() {
+                    break;
+                }
+            }
+            self.kinds.pop();
         }
 
         if pushed_func {
@@ -3648,15 +3658,16 @@ impl<'a> Analyzer<'a> {
 
     fn check_string_root(&mut self, node: Node) {
         // Only the outermost piece of a concatenation is checked, once, as a whole.
-        if let Some(parent) = node.parent() {
+        // The walk keeps the parents' kinds: `Node::parent` searches down from the root.
+        if let Some(&parent) = self.kinds.last() {
             if matches!(
-                parent.kind(),
+                parent,
                 "concatenated_string" | "binary_operator" | "binary_expression" | "binary"
-            ) && !(node.kind().starts_with("binary") && parent.kind() != node.kind())
+            ) && !(node.kind().starts_with("binary") && parent != node.kind())
             {
                 return;
             }
-            if parent.kind() == "expression_statement"
+            if parent == "expression_statement"
                 && self.lang == Lang::Python
                 && node.kind() == "string"
             {
@@ -3708,18 +3719,17 @@ impl<'a> Analyzer<'a> {
             );
         }
         // The env-override pattern in JS: process.env.X || "https://..."
-        if let Some(parent) = node.parent() {
-            if parent.kind() == "binary_expression" {
-                let op = parent
-                    .child_by_field_name("operator")
-                    .map(|o| self.text(o))
-                    .unwrap_or("");
-                if op == "||" || op == "??" {
-                    if let Some(left) = parent.child_by_field_name("left") {
-                        let lt = self.text(left).to_string();
-                        if let Some(var) = lt.strip_prefix("process.env.") {
-                            self.note_env_override(var, &s, line);
-                        }
+        let in_binary = self.kinds.last() == Some(&"binary_expression");
+        if let Some(parent) = in_binary.then(|| node.parent()).flatten() {
+            let op = parent
+                .child_by_field_name("operator")
+                .map(|o| self.text(o))
+                .unwrap_or("");
+            if op == "||" || op == "??" {
+                if let Some(left) = parent.child_by_field_name("left") {
+                    let lt = self.text(left).to_string();
+                    if let Some(var) = lt.strip_prefix("process.env.") {
+                        self.note_env_override(var, &s, line);
                     }
                 }
             }

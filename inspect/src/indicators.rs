@@ -409,7 +409,8 @@ pub fn url_host(url: &str) -> String {
 }
 
 fn host_matches(host: &str, suffix: &str) -> bool {
-    host == suffix || host.ends_with(&format!(".{suffix}"))
+    host.strip_suffix(suffix)
+        .is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
 }
 
 /// A public IPv4 address not used as a well-known resolver (those are probes, not sinks).
@@ -431,7 +432,13 @@ pub fn classify_endpoint(text: &str, host: &str) -> Option<Finding> {
         let (svc_host, svc_path) = service.split_once('/').unwrap_or((service, ""));
         let host_ok = host == svc_host
             || (svc_host != "ip.me" && host_matches(host, svc_host) && !host.ends_with("my-ip.io"));
-        if host_ok && (svc_path.is_empty() || lower.contains(&format!("/{svc_path}"))) {
+        let path_ok = || {
+            svc_path.is_empty()
+                || lower
+                    .match_indices(svc_path)
+                    .any(|(at, _)| lower[..at].ends_with('/'))
+        };
+        if host_ok && path_ok() {
             return Some(Finding {
                 code: "public-ip-lookup",
                 severity: Severity::Medium,
@@ -530,19 +537,40 @@ fn credential_context(lower: &str, needle: &str) -> bool {
     match needle {
         "discord" | "exodus" | "electrum" | "metamask" | "keychain" | "tdata" | "filezilla"
         | "telegram desktop" => {
-            (lower.contains('/') || lower.contains('\\')) && !lower.contains("http")
+            (lower.contains('/') || lower.contains('\\'))
+                && !lower.contains("http")
+                && starts_component(lower, needle)
         }
-        "/cookies" | "\\cookies" => {
-            lower.contains("chrome")
-                || lower.contains("firefox")
-                || lower.contains("edge")
-                || lower.contains("brave")
-                || lower.contains("default")
-        }
+        // A browser's profile, not any `cookies` module (`@edge-runtime/cookies`).
+        "/cookies" | "\\cookies" => [
+            "chrome",
+            "chromium",
+            "firefox",
+            "mozilla",
+            "microsoft/edge",
+            "microsoft\\edge",
+            "brave",
+            "/default",
+            "\\default",
+            "user data",
+        ]
+        .iter()
+        .any(|browser| lower.contains(browser)),
         "/etc/passwd" => !lower.contains("://"),
         "password_value" | "encrypted_value" | "moz_cookies" => lower.contains("select"),
         _ => true,
     }
+}
+
+/// Whether `needle` occurs at the start of a path component (`.../tdata`, not
+/// `f2pysetdata` or `nextData`).
+fn starts_component(lower: &str, needle: &str) -> bool {
+    lower.match_indices(needle).any(|(at, _)| {
+        lower[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| matches!(c, '/' | '\\' | '.' | ' ' | '~'))
+    })
 }
 
 fn payload_context(lower: &str, needle: &str) -> bool {
@@ -586,4 +614,39 @@ pub fn is_ip_lookup(s: &str) -> bool {
     hosts_and_urls(s)
         .iter()
         .any(|(url, host)| matches!(classify_endpoint(url, host), Some(f) if f.code == "public-ip-lookup"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn credential(s: &str) -> bool {
+        scan_string(s).iter().any(|f| f.code == "credential-access")
+    }
+
+    #[test]
+    fn wallet_and_session_names_count_only_as_path_components() {
+        assert!(credential(
+            "AppData/Roaming/Telegram Desktop/tdata/key_datas"
+        ));
+        assert!(credential(
+            "C:\\Users\\x\\AppData\\Roaming\\discord\\Local Storage"
+        ));
+        // Fortran in a string, a route pattern: the letters occur inside other words.
+        assert!(!credential(
+            "      external f2pysetdata\n      logical ns /x/"
+        ));
+        assert!(!credential("/:nextData(_next/data/[^/]{1,})?"));
+    }
+
+    #[test]
+    fn cookies_count_only_inside_a_browser_profile() {
+        assert!(credential(
+            "AppData/Local/Google/Chrome/User Data/Default/Network/Cookies"
+        ));
+        assert!(credential("~/.mozilla/firefox/x.default/cookies.sqlite"));
+        assert!(!credential(
+            "./dist/compiled/@edge-runtime/cookies/index.js"
+        ));
+    }
 }

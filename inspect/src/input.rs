@@ -37,7 +37,9 @@ impl Default for Limits {
             max_total_bytes: 512 * 1024 * 1024,
             max_file_bytes: 64 * 1024 * 1024,
             max_ratio: 200,
-            max_parse_bytes: 2 * 1024 * 1024,
+            // Above this a file is generated code or a data table (the largest benign ones
+            // are API clients of several MB); its strings are still scanned line by line.
+            max_parse_bytes: 256 * 1024,
             parse_timeout_ms: 2_000,
         }
     }
@@ -111,11 +113,8 @@ pub fn load(path: &Path, options: &Options) -> Result<PackageFiles, InspectError
 
     let lower = package.stem.to_ascii_lowercase();
     if meta.is_dir() {
-        if lower.ends_with(".dist-info") && path.join("RECORD").is_file() {
-            load_record(path, &options.limits, &mut package)?;
-        } else {
-            let mut budget = Budget::new(&options.limits);
-            walk_dir(path, path, &options.limits, &mut budget, &mut package);
+        if let Some(listing) = list_dir(path, &options.limits)? {
+            package = read_listing(listing, &options.limits);
         }
     } else if lower.ends_with(".whl") || lower.ends_with(".zip") || lower.ends_with(".egg") {
         let bytes = read_whole(path)?;
@@ -461,17 +460,149 @@ fn load_tar(
     Ok(())
 }
 
-fn walk_dir(
-    root: &Path,
-    dir: &Path,
-    limits: &Limits,
-    budget: &mut Budget,
-    package: &mut PackageFiles,
-) {
+/// A file of a directory or installed package, found but not read yet, with what its
+/// metadata says: a re-scan compares these stamps to know what changed without reading.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// Path relative to the package root, `/`-separated.
+    pub rel: String,
+    /// Where it is on disk.
+    pub abs: PathBuf,
+    /// Size, modification and change times and inode, as one value.
+    pub stamp: Stamp,
+}
+
+/// What the file system says about a file: any write changes it (the change time cannot
+/// be set back by the writer, unlike the modification time).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Stamp {
+    /// Size in bytes.
+    pub len: u64,
+    /// Modification time, nanoseconds since the epoch.
+    pub mtime_ns: i128,
+    /// Inode change time, nanoseconds since the epoch (0 where unknown).
+    pub ctime_ns: i128,
+    /// Inode number (0 where unknown).
+    pub ino: u64,
+}
+
+impl Stamp {
+    /// The stamp of a file's metadata.
+    pub fn of(meta: &fs::Metadata) -> Self {
+        let mtime_ns = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as i128);
+        #[cfg(unix)]
+        let (ctime_ns, ino) = {
+            use std::os::unix::fs::MetadataExt;
+            (
+                i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
+                meta.ino(),
+            )
+        };
+        #[cfg(not(unix))]
+        let (ctime_ns, ino) = (0, 0);
+        Stamp {
+            len: meta.len(),
+            mtime_ns,
+            ctime_ns,
+            ino,
+        }
+    }
+}
+
+/// The files of a directory or installed distribution, listed but not read.
+#[derive(Debug, Clone, Default)]
+pub struct Listing {
+    /// The path given, for the report.
+    pub origin: String,
+    /// Folder name, the package name's last resort.
+    pub stem: String,
+    /// The relevant files, in the order they will be read.
+    pub candidates: Vec<Candidate>,
+    /// Entries refused or unreadable while listing, with the reason.
+    pub problems: Vec<InputError>,
+    /// Files present but never analysed.
+    pub skipped: usize,
+}
+
+impl Listing {
+    /// SHA-256 over the origin and every candidate's path and stamp: equal values mean no
+    /// file was added, removed or written since (the cache's first-level key).
+    pub fn stamp_digest(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        hasher.update(self.origin.as_bytes());
+        for c in &self.candidates {
+            hasher.update([0]);
+            hasher.update(c.rel.as_bytes());
+            hasher.update([0]);
+            hasher.update(c.stamp.len.to_le_bytes());
+            hasher.update(c.stamp.mtime_ns.to_le_bytes());
+            hasher.update(c.stamp.ctime_ns.to_le_bytes());
+            hasher.update(c.stamp.ino.to_le_bytes());
+        }
+        crate::hex(&hasher.finalize())
+    }
+}
+
+/// Lists a directory or installed distribution (`*.dist-info` through its `RECORD`)
+/// without reading file contents; `None` when `path` is not a directory.
+pub fn list_dir(path: &Path, limits: &Limits) -> Result<Option<Listing>, InspectError> {
+    let meta = fs::symlink_metadata(path).map_err(|source| InspectError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if !meta.is_dir() {
+        return Ok(None);
+    }
+    let stem = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut listing = Listing {
+        origin: path.display().to_string(),
+        stem,
+        ..Listing::default()
+    };
+    if listing.stem.to_ascii_lowercase().ends_with(".dist-info") && path.join("RECORD").is_file() {
+        list_record(path, limits, &mut listing)?;
+    } else {
+        let mut budget = Budget::new(limits);
+        walk_dir(path, path, limits, &mut budget, &mut listing);
+    }
+    Ok(Some(listing))
+}
+
+/// Reads a listing's files into memory, within the total-size limit.
+pub fn read_listing(listing: Listing, limits: &Limits) -> PackageFiles {
+    let mut package = PackageFiles {
+        origin: listing.origin,
+        stem: listing.stem,
+        problems: listing.problems,
+        skipped: listing.skipped,
+        ..PackageFiles::default()
+    };
+    let mut budget = Budget::new(limits);
+    for candidate in listing.candidates {
+        load_file(
+            &candidate.abs,
+            candidate.rel,
+            limits,
+            &mut budget,
+            &mut package,
+        );
+    }
+    package
+}
+
+fn walk_dir(root: &Path, dir: &Path, limits: &Limits, budget: &mut Budget, listing: &mut Listing) {
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(err) => {
-            package.problems.push(InputError {
+            listing.problems.push(InputError {
                 path: dir.display().to_string(),
                 message: format!("cannot read directory: {err}"),
             });
@@ -486,14 +617,14 @@ fn walk_dir(
             continue;
         };
         if meta.file_type().is_symlink() {
-            package.problems.push(InputError {
+            listing.problems.push(InputError {
                 path: path.display().to_string(),
                 message: "refused link: links are never followed".into(),
             });
             continue;
         }
         if budget.entry().is_err() {
-            package.problems.push(InputError {
+            listing.problems.push(InputError {
                 path: root.display().to_string(),
                 message: format!(
                     "stopped reading: expected at most {} files, but found more",
@@ -511,13 +642,17 @@ fn walk_dir(
             if name == "node_modules" || name == ".git" || name == "__pycache__" {
                 continue;
             }
-            walk_dir(root, &path, limits, budget, package);
+            walk_dir(root, &path, limits, budget, listing);
         } else if meta.is_file() {
             if !is_relevant(&rel) {
-                package.skipped += 1;
+                listing.skipped += 1;
                 continue;
             }
-            load_file(&path, rel, limits, budget, package);
+            listing.candidates.push(Candidate {
+                rel,
+                abs: path,
+                stamp: Stamp::of(&meta),
+            });
         }
     }
 }
@@ -568,10 +703,10 @@ fn load_file(
 }
 
 /// An installed distribution: the files its `RECORD` lists, relative to site-packages.
-fn load_record(
+fn list_record(
     dist_info: &Path,
     limits: &Limits,
-    package: &mut PackageFiles,
+    listing: &mut Listing,
 ) -> Result<(), InspectError> {
     let record_path = dist_info.join("RECORD");
     let record = fs::read_to_string(&record_path).map_err(|source| InspectError::Io {
@@ -594,18 +729,18 @@ fn load_record(
             Ok(name) => name,
             Err(reason) => {
                 // Scripts installed to ../../bin are outside the package tree by design.
-                package.skipped += 1;
+                listing.skipped += 1;
                 tracing::debug!("RECORD line {}: not read: {reason}", number + 1);
                 continue;
             }
         };
         if !is_relevant(&name) {
-            package.skipped += 1;
+            listing.skipped += 1;
             continue;
         }
         let path = site.join(&name);
         match fs::symlink_metadata(&path) {
-            Ok(meta) if meta.file_type().is_symlink() => package.problems.push(InputError {
+            Ok(meta) if meta.file_type().is_symlink() => listing.problems.push(InputError {
                 path: path.display().to_string(),
                 message: "refused link: links are never followed".into(),
             }),
@@ -613,10 +748,14 @@ fn load_record(
                 if budget.entry().is_err() {
                     break;
                 }
-                load_file(&path, name, limits, &mut budget, package);
+                listing.candidates.push(Candidate {
+                    rel: name,
+                    abs: path,
+                    stamp: Stamp::of(&meta),
+                });
             }
             Ok(_) => {}
-            Err(err) => package.problems.push(InputError {
+            Err(err) => listing.problems.push(InputError {
                 path: path.display().to_string(),
                 message: format!(
                     "listed in {} line {} but cannot be read: {err}",

@@ -24,7 +24,7 @@ pub mod verdict;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-pub use cache::{inspect_files_cached, DigestCache};
+pub use cache::{inspect_dir_cached, inspect_files_cached, CachedInspection, DigestCache};
 pub use error::InspectError;
 pub use input::{Limits, PackageFiles, SourceFile};
 
@@ -189,33 +189,23 @@ pub fn inspect_path(path: &std::path::Path, options: &Options) -> Result<Report,
 /// distribution's `RECORD` (or a `node_modules` folder), looks the [`package_digest`] up in
 /// its cache and calls this only on a miss.
 pub fn inspect_files(package: &PackageFiles, limits: &Limits) -> PackageReport {
+    use rayon::prelude::*;
+
     let mut signals = Vec::new();
     let mut notes = Vec::new();
     let mut analyzed = 0;
 
-    // Step 1: code, file by file, through syntax trees.
+    // Step 1: code, file by file, through syntax trees. Files are independent, so they are
+    // analysed on all cores; a package as large as scipy no longer runs on one.
     let documented = manifest::documented_text(package);
-    for file in &package.files {
-        let mut outcome = analyze::analyze_file(file, limits, &documented);
+    let outcomes: Vec<analyze::Outcome> = package
+        .files
+        .par_iter()
+        .map(|file| analyze_capped(file, limits, &documented))
+        .collect();
+    for outcome in outcomes {
         if outcome.analyzed {
             analyzed += 1;
-        }
-        // Test suites and bundled/minified builds exercise and inline everything; their
-        // signals are kept but weigh less (a test of an HTTP client posts os.environ too).
-        let minified = outcome.notes.iter().any(|n| n.reason == "minified");
-        let cap = if is_test_path(&file.path) {
-            Some(Severity::Low)
-        } else if minified || is_bundle_path(&file.path) {
-            Some(Severity::Medium)
-        } else {
-            None
-        };
-        if let Some(cap) = cap {
-            for s in &mut outcome.signals {
-                if s.code != "obfuscated-code" || cap == Severity::Low {
-                    s.severity = s.severity.min(cap);
-                }
-            }
         }
         signals.extend(outcome.signals);
         notes.extend(outcome.notes);
@@ -246,6 +236,29 @@ pub fn inspect_files(package: &PackageFiles, limits: &Limits) -> PackageReport {
         files_analyzed: analyzed,
         digest: package_digest(package),
     }
+}
+
+/// Analyses one file, capping the severity of what test suites and bundled or minified
+/// builds show: they exercise and inline everything, so their signals are kept but weigh
+/// less (a test of an HTTP client posts `os.environ` too).
+fn analyze_capped(file: &SourceFile, limits: &Limits, documented: &str) -> analyze::Outcome {
+    let mut outcome = analyze::analyze_file(file, limits, documented);
+    let minified = outcome.notes.iter().any(|n| n.reason == "minified");
+    let cap = if is_test_path(&file.path) {
+        Some(Severity::Low)
+    } else if minified || is_bundle_path(&file.path) {
+        Some(Severity::Medium)
+    } else {
+        None
+    };
+    if let Some(cap) = cap {
+        for s in &mut outcome.signals {
+            if s.code != "obfuscated-code" || cap == Severity::Low {
+                s.severity = s.severity.min(cap);
+            }
+        }
+    }
+    outcome
 }
 
 /// Whether a path is part of a test suite.
@@ -287,9 +300,15 @@ pub fn package_digest(package: &PackageFiles) -> String {
         hasher.update((file.bytes.len() as u64).to_le_bytes());
         hasher.update(&file.bytes);
     }
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&hasher.finalize())
+}
+
+/// Lowercase hexadecimal of a digest.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
 }

@@ -13,7 +13,7 @@ use inventory::{Inventory, Package};
 use matcher::Finding;
 use serde_json::{json, Map, Value};
 
-use crate::{by_advisory, ScanReport};
+use crate::{by_advisory, join_root, ScanReport};
 
 /// What a BOM says about its own making; the caller provides it so that rendering stays a
 /// pure function of the inventory and findings.
@@ -63,6 +63,7 @@ pub fn cyclonedx(report: &ScanReport, inventory: &Inventory, info: &BomInfo) -> 
                 .any(|i| i.path == e.path && i.error == e.error)
         })
         .map(|e| property("radar:error", &format!("{}: {}", e.path, e.error)))
+        .chain(inspection_properties(report))
         .collect();
     if let Some(properties) = bom["metadata"]["properties"].as_array_mut() {
         properties.extend(extra);
@@ -273,6 +274,35 @@ fn vulnerability(first: &Finding, members: &[&Finding], refs: &Refs) -> Value {
         vulnerability["references"] = references.into();
     }
     vulnerability
+}
+
+/// With `--inspect`: the inspector's counts and each package it flagged, with verdict,
+/// score, place and analysis. CycloneDX has no field for a code-analysis verdict, so
+/// they travel as metadata properties, like the scan's errors.
+fn inspection_properties(report: &ScanReport) -> Vec<Value> {
+    let Some(inspection) = &report.inspection else {
+        return Vec::new();
+    };
+    let summary = &inspection.summary;
+    let counts = format!(
+        "{} packages: {} malicious, {} suspicious, {} clean",
+        summary.packages, summary.malicious, summary.suspicious, summary.clean
+    );
+    let mut properties = vec![property("radar:inspection", &counts)];
+    properties.extend(inspection.flagged().map(|p| {
+        let r = &p.report;
+        let place = join_root(&p.root, &p.location);
+        let value = format!(
+            "{}@{} {} (score {}) at {place}: {}",
+            r.name,
+            r.version,
+            r.verdict.as_str(),
+            r.score,
+            r.analysis
+        );
+        property("radar:inspection-verdict", &value)
+    }));
+    properties
 }
 
 fn property(name: &str, value: &str) -> Value {

@@ -63,6 +63,91 @@ pub struct Summary {
     pub errors: usize,
 }
 
+/// The inspection of installed packages (`radar scan --inspect`, issue 7).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Inspection {
+    /// Counts, cache use included.
+    pub summary: InspectionSummary,
+    /// Every package inspected, malicious first, then suspicious, then clean.
+    pub packages: Vec<InspectedPackage>,
+}
+
+/// Counts of an inspection.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct InspectionSummary {
+    /// Packages inspected (from the cache or not).
+    pub packages: usize,
+    /// Labelled malicious.
+    pub malicious: usize,
+    /// Labelled suspicious.
+    pub suspicious: usize,
+    /// Labelled clean.
+    pub clean: usize,
+    /// Packages whose report came from the cache.
+    pub from_cache: usize,
+    /// Files read from disk.
+    pub files_read: usize,
+    /// Files not read because the cache knew them unchanged.
+    pub files_cached: usize,
+    /// The cache directory, `null` when the cache was off.
+    pub cache: Option<String>,
+}
+
+/// One installed package's inspection, with where the finder found it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InspectedPackage {
+    /// The scanned root it is under, as given.
+    pub root: String,
+    /// The package's directory relative to that root.
+    pub location: String,
+    /// The inspector's report (`path` is the directory on disk).
+    #[serde(flatten)]
+    pub report: inspect::PackageReport,
+}
+
+impl Inspection {
+    /// Orders the packages (malicious first) and counts them; cache counts are the
+    /// caller's.
+    pub fn new(mut packages: Vec<InspectedPackage>, summary: InspectionSummary) -> Self {
+        packages.sort_by(|a, b| {
+            (b.report.verdict, b.report.score, &a.root, &a.location).cmp(&(
+                a.report.verdict,
+                a.report.score,
+                &b.root,
+                &b.location,
+            ))
+        });
+        let count = |label| {
+            packages
+                .iter()
+                .filter(|p| p.report.verdict == label)
+                .count()
+        };
+        let summary = InspectionSummary {
+            packages: packages.len(),
+            malicious: count(inspect::Label::Malicious),
+            suspicious: count(inspect::Label::Suspicious),
+            clean: count(inspect::Label::Clean),
+            ..summary
+        };
+        Inspection { summary, packages }
+    }
+
+    /// The packages labelled suspicious or malicious, the ones every format details.
+    pub fn flagged(&self) -> impl Iterator<Item = &InspectedPackage> {
+        self.packages
+            .iter()
+            .filter(|p| p.report.verdict != inspect::Label::Clean)
+    }
+}
+
+impl InspectedPackage {
+    /// The package's directory as one line: `root/location`.
+    pub fn location_line(&self) -> String {
+        join_root(&self.root, &self.location)
+    }
+}
+
 /// Everything a scan found, as every format renders it.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ScanReport {
@@ -78,6 +163,9 @@ pub struct ScanReport {
     pub ignored: Vec<Ignored>,
     /// What could not be read.
     pub errors: Vec<ScanError>,
+    /// The inspection of installed packages, when asked for (`--inspect`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inspection: Option<Inspection>,
 }
 
 impl ScanReport {
@@ -116,7 +204,19 @@ impl ScanReport {
             unconfirmed,
             ignored,
             errors,
+            inspection: None,
         }
+    }
+
+    /// Adds the inspection of installed packages.
+    pub fn with_inspection(mut self, inspection: Inspection) -> Self {
+        self.inspection = Some(inspection);
+        self
+    }
+
+    /// Packages the inspector labelled malicious.
+    pub fn inspected_malicious(&self) -> usize {
+        self.inspection.as_ref().map_or(0, |i| i.summary.malicious)
     }
 
     /// The JSON rendering.
@@ -180,11 +280,13 @@ impl FailOn {
     }
 }
 
-/// The exit status of a scan: 1 when a confirmed finding is at or above `fail_on`; else 4
-/// when the scan was incomplete (errors); else 0. (2 and 3, usage and a missing database,
-/// are decided before a report exists.)
+/// The exit status of a scan: 1 when a confirmed finding is at or above `fail_on` or, unless
+/// `fail_on` is `none`, the inspector labelled a package malicious (issue 7); else 4 when the
+/// scan was incomplete (errors); else 0. (2 and 3, usage and a missing database, are
+/// decided before a report exists.)
 pub fn exit_status(report: &ScanReport, fail_on: FailOn) -> u8 {
-    if report.findings.iter().any(|f| fail_on.fails(f)) {
+    let inspected_malicious = fail_on != FailOn::None && report.inspected_malicious() > 0;
+    if inspected_malicious || report.findings.iter().any(|f| fail_on.fails(f)) {
         1
     } else if !report.errors.is_empty() {
         4
@@ -218,14 +320,7 @@ pub(crate) fn package_line(finding: &Finding) -> String {
 
 /// A location as one line: `root/path:line`, with the image layer that provided it.
 pub(crate) fn location_line(location: &matcher::FoundAt) -> String {
-    let root = location.root.trim_end_matches('/');
-    let path = if location.path == "." {
-        root.to_owned()
-    } else if root.is_empty() || root == "." {
-        location.path.clone()
-    } else {
-        format!("{root}/{}", location.path)
-    };
+    let path = join_root(&location.root, &location.path);
     let path = match location.line {
         Some(line) => format!("{path}:{line}"),
         None => path,
@@ -234,5 +329,17 @@ pub(crate) fn location_line(location: &matcher::FoundAt) -> String {
         (Some(layer), Some(digest)) => format!("{path} (layer {layer} {digest})"),
         (Some(layer), None) => format!("{path} (layer {layer})"),
         _ => path,
+    }
+}
+
+/// A root-relative path as one path: `root/path`, the root alone for `.`.
+fn join_root(root: &str, path: &str) -> String {
+    let root = root.trim_end_matches('/');
+    if path == "." {
+        root.to_owned()
+    } else if root.is_empty() || root == "." {
+        path.to_owned()
+    } else {
+        format!("{root}/{path}")
     }
 }

@@ -3,13 +3,13 @@
 
 use std::fmt::Write;
 
-use crate::{by_advisory, location_line, package_line, ScanReport};
+use crate::{by_advisory, location_line, package_line, Inspection, ScanReport};
 
 /// Renders the report as a Markdown comment.
 pub fn markdown(report: &ScanReport) -> String {
     let s = &report.summary;
     let mut out = String::from("## Open Threat Radar scan\n\n");
-    let verdict = if s.malicious > 0 {
+    let verdict = if s.malicious > 0 || report.inspected_malicious() > 0 {
         "**Malicious packages found.**"
     } else if s.findings > 0 {
         "Vulnerable packages found."
@@ -90,6 +90,9 @@ pub fn markdown(report: &ScanReport) -> String {
         }
         out.push_str("\n</details>\n\n");
     }
+    if let Some(inspection) = &report.inspection {
+        inspection_markdown(inspection, &mut out);
+    }
     if !report.errors.is_empty() {
         let _ = writeln!(
             out,
@@ -102,6 +105,51 @@ pub fn markdown(report: &ScanReport) -> String {
         out.push_str("\n</details>\n");
     }
     out
+}
+
+/// The inspection: counts, then each flagged package with its evidence and signals. Package
+/// code is untrusted too: names, excerpts and messages are escaped.
+fn inspection_markdown(inspection: &Inspection, out: &mut String) {
+    let s = &inspection.summary;
+    let _ = writeln!(out, "### Inspection of installed packages\n");
+    let _ = writeln!(
+        out,
+        "| packages | malicious | suspicious | clean | from cache | files read | files \
+         unchanged |"
+    );
+    let _ = writeln!(out, "|---:|---:|---:|---:|---:|---:|---:|");
+    let _ = writeln!(
+        out,
+        "| {} | {} | {} | {} | {} | {} | {} |\n",
+        s.packages, s.malicious, s.suspicious, s.clean, s.from_cache, s.files_read, s.files_cached
+    );
+    for p in inspection.flagged() {
+        let r = &p.report;
+        let _ = writeln!(
+            out,
+            "#### `{}` — {} (score {})\n",
+            code(&format!("{} {}", r.name, r.version)),
+            r.verdict.as_str(),
+            r.score
+        );
+        let _ = writeln!(out, "- location: `{}`", code(&p.location_line()));
+        let _ = writeln!(out, "- analysis: {}", escape(&r.analysis));
+        for evidence in &r.evidence {
+            let _ = writeln!(out, "- evidence: {}", escape(evidence));
+        }
+        for signal in &r.signals {
+            let _ = writeln!(
+                out,
+                "  - {} `{}` at `{}:{}`: {}",
+                signal.severity.as_str(),
+                code(&signal.code),
+                code(&signal.file),
+                signal.line,
+                escape(&signal.message)
+            );
+        }
+        out.push('\n');
+    }
 }
 
 /// Escapes Markdown and HTML punctuation in untrusted text.

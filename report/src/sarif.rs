@@ -7,7 +7,8 @@
 
 use serde_json::{json, Value};
 
-use crate::{location_line, package_line, ScanReport};
+use crate::{location_line, package_line, InspectedPackage, ScanReport};
+use inspect::{Severity, Signal};
 use matcher::Finding;
 
 /// Renders the report as a SARIF 2.1.0 log.
@@ -17,15 +18,18 @@ pub fn sarif(report: &ScanReport) -> String {
     let mut results = Vec::new();
 
     for finding in &report.findings {
-        let index = match rule_ids.iter().position(|id| *id == finding.id) {
-            Some(index) => index,
-            None => {
-                rule_ids.push(&finding.id);
-                rules.push(rule(finding));
-                rule_ids.len() - 1
-            }
-        };
+        let index = rule_index(&mut rule_ids, &mut rules, &finding.id, || rule(finding));
         results.extend(results_of(finding, index));
+    }
+    if let Some(inspection) = &report.inspection {
+        for package in inspection.flagged() {
+            for signal in &package.report.signals {
+                let index = rule_index(&mut rule_ids, &mut rules, &signal.code, || {
+                    signal_rule(signal)
+                });
+                results.push(signal_result(package, signal, index));
+            }
+        }
     }
 
     let notifications: Vec<Value> = report
@@ -154,6 +158,70 @@ fn results_of(finding: &Finding, rule_index: usize) -> Vec<Value> {
             })
         })
         .collect()
+}
+
+/// The index of rule `id` in `rules`, adding it (made by `make`) the first time it is seen.
+fn rule_index<'a>(
+    rule_ids: &mut Vec<&'a str>,
+    rules: &mut Vec<Value>,
+    id: &'a str,
+    make: impl FnOnce() -> Value,
+) -> usize {
+    if let Some(index) = rule_ids.iter().position(|known| *known == id) {
+        return index;
+    }
+    rule_ids.push(id);
+    rules.push(make());
+    rule_ids.len() - 1
+}
+
+/// A rule for an inspector signal code (`env-harvest`, `background-send`, ...).
+fn signal_rule(signal: &Signal) -> Value {
+    json!({
+        "id": signal.code,
+        "name": signal.code.replace('-', ""),
+        "shortDescription": {"text": format!("Inspector signal {}", signal.code)},
+        "help": {"text": "Behaviour found in installed package code by `radar scan --inspect`; \
+                          read the evidence and the package's analysis."},
+        "properties": {"tags": ["security", "supply-chain", "inspect"]},
+    })
+}
+
+/// One result per signal of a flagged package, at the file inside the package directory.
+fn signal_result(package: &InspectedPackage, signal: &Signal, rule_index: usize) -> Value {
+    let r = &package.report;
+    let level = match signal.severity {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "note",
+    };
+    let file = if signal.file.is_empty() {
+        package.location.clone()
+    } else {
+        format!("{}/{}", package.location.trim_end_matches('/'), signal.file)
+    };
+    json!({
+        "ruleId": signal.code,
+        "ruleIndex": rule_index,
+        "level": level,
+        "message": {"text": format!(
+            "{} ({} {} labelled {}, score {})",
+            signal.message, r.name, r.version, r.verdict.as_str(), r.score
+        )},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": uri(&file)},
+            "region": {"startLine": signal.line.max(1), "snippet": {"text": signal.excerpt}},
+        }}],
+        "partialFingerprints": {
+            "radarSignal/v1": fingerprint(&[&signal.code, &r.name, &file, &signal.excerpt]),
+        },
+        "properties": {
+            "severity": signal.severity.as_str(),
+            "indicators": signal.indicators,
+            "verdict": r.verdict.as_str(),
+            "score": r.score,
+        },
+    })
 }
 
 /// A relative path as a URI reference: `/` separators, spaces and `%` escaped.

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::{by_advisory, location_line, package_line, ScanReport};
+use crate::{by_advisory, location_line, package_line, Inspection, ScanReport};
 
 /// Renders the report for a terminal.
 pub fn table(report: &ScanReport) -> String {
@@ -66,6 +66,9 @@ pub fn table(report: &ScanReport) -> String {
             ignored.id, ignored.findings, ignored.reason
         );
     }
+    if let Some(inspection) = &report.inspection {
+        inspection_table(inspection, &mut out);
+    }
     if !report.errors.is_empty() {
         let _ = writeln!(out, "Scan errors (the scan is incomplete):");
         for error in &report.errors {
@@ -91,4 +94,49 @@ pub fn table(report: &ScanReport) -> String {
         s.errors
     );
     out
+}
+
+/// The inspection: a count line, then each flagged package with its signals, evidence and
+/// analysis.
+fn inspection_table(inspection: &Inspection, out: &mut String) {
+    let s = &inspection.summary;
+    let _ = writeln!(
+        out,
+        "Inspection: {} packages, {} malicious, {} suspicious, {} clean ({} from cache; {} \
+         files read, {} unchanged and not read)",
+        s.packages, s.malicious, s.suspicious, s.clean, s.from_cache, s.files_read, s.files_cached
+    );
+    for p in inspection.flagged() {
+        let r = &p.report;
+        let _ = writeln!(
+            out,
+            "  {}  {} {} [{}]  score {}  {}",
+            r.verdict.as_str().to_uppercase(),
+            r.name,
+            r.version,
+            r.ecosystem,
+            r.score,
+            p.location_line()
+        );
+        for signal in &r.signals {
+            let location = if signal.line > 0 {
+                format!("{}:{}", signal.file, signal.line)
+            } else {
+                "(package)".to_owned()
+            };
+            let _ = writeln!(
+                out,
+                "    {:<8} {:<22} {:<40} {}",
+                signal.severity.as_str(),
+                signal.code,
+                location,
+                signal.message
+            );
+        }
+        for evidence in &r.evidence {
+            let _ = writeln!(out, "    evidence: {evidence}");
+        }
+        let _ = writeln!(out, "    analysis: {}", r.analysis);
+    }
+    out.push('\n');
 }

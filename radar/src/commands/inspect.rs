@@ -6,8 +6,6 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
@@ -109,35 +107,12 @@ pub fn run(args: InspectArgs, global: &Global) -> anyhow::Result<ExitCode> {
 type Outcome = Result<Report, inspect::InspectError>;
 
 fn inspect_all(paths: &[PathBuf], options: &Options, quiet: bool) -> Vec<Outcome> {
-    let next = AtomicUsize::new(0);
-    let slots: Vec<Mutex<Option<Outcome>>> = paths.iter().map(|_| Mutex::new(None)).collect();
-    let workers = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(paths.len().max(1));
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(path) = paths.get(i) else { break };
-                if !quiet {
-                    eprintln!("inspecting {}", path.display());
-                }
-                let outcome = inspect::inspect_path(path, options);
-                *slots[i]
-                    .lock()
-                    .expect("no worker panics while holding a slot") = Some(outcome);
-            });
+    super::parallel_map(paths, |path| {
+        if !quiet {
+            eprintln!("inspecting {}", path.display());
         }
-    });
-    slots
-        .into_iter()
-        .map(|slot| {
-            slot.into_inner()
-                .expect("no worker panics while holding a slot")
-                .expect("every path was inspected")
-        })
-        .collect()
+        inspect::inspect_path(path, options)
+    })
 }
 
 fn render_table(report: &Report, out: &mut impl Write) -> anyhow::Result<()> {

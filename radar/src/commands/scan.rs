@@ -1,15 +1,24 @@
 //! `radar scan [PATH...] | --image FILE | --rootfs DIR | --sbom FILE`: find packages and
 //! report those that advisories affect.
 //!
-//! Exit status: 0 nothing at or above `--fail-on`; 1 findings; 2 usage or configuration
-//! error; 3 no advisory database yet; 4 no findings but the scan was incomplete.
+//! With `--inspect`, every installed package the finder found (a `*.dist-info` through its
+//! `RECORD`, a `node_modules` package) is also read by the inspector (issue 7); results are
+//! cached in `inspect-cache/` beside the database, so a re-scan reads only what changed.
+//!
+//! Exit status: 0 nothing at or above `--fail-on`; 1 findings or a package the inspector
+//! labelled malicious; 2 usage or configuration error; 3 no advisory database yet; 4 no
+//! findings but the scan was incomplete.
 
-use std::path::PathBuf;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
-use report::{FailOn, Ignored, ScanError, ScanReport};
+use inventory::{Collector, Inventory};
+use report::{
+    FailOn, Ignored, InspectedPackage, Inspection, InspectionSummary, ScanError, ScanReport,
+};
 
 use super::target::TargetArgs;
 use super::Global;
@@ -57,6 +66,16 @@ pub struct ScanArgs {
     /// Skip paths matching this gitignore-style glob (repeatable).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+
+    /// Also inspect the code of every installed package found (Python distributions,
+    /// node_modules packages) for malicious behaviour; a malicious one fails the scan.
+    #[arg(long)]
+    pub inspect: bool,
+
+    /// With --inspect: read and inspect every package again, neither using nor filling
+    /// the cache (`inspect-cache/` beside the database).
+    #[arg(long, requires = "inspect")]
+    pub no_cache: bool,
 }
 
 fn parse_fail_on(text: &str) -> Result<FailOn, String> {
@@ -94,6 +113,15 @@ pub fn run(args: ScanArgs, global: &Global) -> anyhow::Result<ExitCode> {
     };
     let collected = args.target.collect(&options)?;
     let mut matches = matcher::match_inventory(&store, collected.inventory())?;
+    let db_path = global.db.clone().unwrap_or_else(store::Store::default_path);
+    drop(store);
+
+    // An image's files live in a temporary tree until `finish`, so the inspector reads
+    // them before it goes.
+    let inspected = args.inspect.then(|| {
+        let cache = (!args.no_cache).then(|| inspect::DigestCache::new(cache_dir(&db_path)));
+        inspect_installed(collected.inventory(), cache.as_ref(), global.quiet)
+    });
     if let Some((temporary, image)) = collected.temporary_root() {
         for finding in matches.findings.iter_mut().chain(&mut matches.unconfirmed) {
             for location in &mut finding.locations {
@@ -130,7 +158,7 @@ pub fn run(args: ScanArgs, global: &Global) -> anyhow::Result<ExitCode> {
     }
 
     // Step 5: one report value, rendered in the chosen format.
-    let errors: Vec<ScanError> = found
+    let mut errors: Vec<ScanError> = found
         .errors
         .iter()
         .map(|e| ScanError {
@@ -143,7 +171,11 @@ pub fn run(args: ScanArgs, global: &Global) -> anyhow::Result<ExitCode> {
         }))
         .collect();
     let roots = args.target.roots();
-    let report = ScanReport::new(
+    let inspection = inspected.map(|(inspection, problems)| {
+        errors.extend(problems);
+        inspection
+    });
+    let mut report = ScanReport::new(
         roots,
         found.packages.len(),
         findings,
@@ -151,6 +183,9 @@ pub fn run(args: ScanArgs, global: &Global) -> anyhow::Result<ExitCode> {
         ignored,
         errors,
     );
+    if let Some(inspection) = inspection {
+        report = report.with_inspection(inspection);
+    }
     let rendered = match args.format {
         Format::Table => report::table(&report),
         Format::Json => report.json() + "\n",
@@ -166,4 +201,123 @@ pub fn run(args: ScanArgs, global: &Global) -> anyhow::Result<ExitCode> {
     }
 
     Ok(ExitCode::from(report::exit_status(&report, fail_on)))
+}
+
+/// Where inspection results are cached: `inspect-cache/` in the database's directory, so
+/// a `--db` of its own (a CI job's, a test's) keeps a cache of its own.
+fn cache_dir(db: &Path) -> PathBuf {
+    db.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .join("inspect-cache")
+}
+
+/// One installed package directory to inspect.
+struct Installed {
+    root: usize,
+    /// The directory relative to its root.
+    location: String,
+    abs: PathBuf,
+}
+
+/// The directories of installed packages: a `*.dist-info` (read through its `RECORD`) or a
+/// `node_modules` package folder. Lockfile entries are not installed code, and packages
+/// inside archives or images are not on disk to read.
+fn installed_dirs(found: &Inventory) -> Vec<Installed> {
+    let mut seen = BTreeSet::new();
+    let mut dirs = Vec::new();
+    for package in &found.packages {
+        for location in &package.locations {
+            let installed = matches!(
+                location.collector,
+                Collector::PythonDistInfo | Collector::NpmPackageJson
+            );
+            if !installed || location.entry.is_some() {
+                continue;
+            }
+            let dir = match location.path.rsplit_once('/') {
+                Some((dir, _)) => dir.to_owned(),
+                None => ".".to_owned(),
+            };
+            if seen.insert((location.root, dir.clone())) {
+                dirs.push(Installed {
+                    root: location.root,
+                    abs: found.absolute_path(location.root, &dir),
+                    location: dir,
+                });
+            }
+        }
+    }
+    dirs
+}
+
+/// Inspects every installed package on all cores, through the cache when there is one.
+/// Packages that cannot be read become scan errors; the rest is still inspected.
+fn inspect_installed(
+    found: &Inventory,
+    cache: Option<&inspect::DigestCache>,
+    quiet: bool,
+) -> (Inspection, Vec<ScanError>) {
+    let dirs = installed_dirs(found);
+    let options = inspect::Options::default();
+    let outcomes = super::parallel_map(&dirs, |dir| {
+        tracing::debug!("inspecting {}", dir.abs.display());
+        inspect::inspect_dir_cached(&dir.abs, &options, cache)
+    });
+
+    let mut packages = Vec::new();
+    let mut errors = Vec::new();
+    let mut summary = InspectionSummary {
+        cache: cache.map(|c| c.dir().display().to_string()),
+        ..InspectionSummary::default()
+    };
+    let mut warned = false;
+    for (dir, outcome) in dirs.iter().zip(outcomes) {
+        let root = found
+            .roots
+            .get(dir.root)
+            .map(|r| r.display().to_string())
+            .unwrap_or_default();
+        let one = match outcome {
+            Ok(one) => one,
+            Err(err) => {
+                errors.push(ScanError {
+                    path: dir.location.clone(),
+                    error: format!("cannot inspect: {err}"),
+                });
+                continue;
+            }
+        };
+        if let (Some(warning), false) = (&one.cache_warning, warned) {
+            eprintln!("warning: the inspection cache is not written: {warning}");
+            warned = true;
+        }
+        summary.from_cache += usize::from(one.from_cache);
+        summary.files_read += one.files_read;
+        summary.files_cached += one.files_cached;
+        errors.extend(one.report.errors.into_iter().map(|e| ScanError {
+            path: e.path,
+            error: e.message,
+        }));
+        packages.extend(
+            one.report
+                .packages
+                .into_iter()
+                .map(|report| InspectedPackage {
+                    root: root.clone(),
+                    location: dir.location.clone(),
+                    report,
+                }),
+        );
+    }
+    if !quiet {
+        eprintln!(
+            "inspected {} installed packages ({} from cache; {} files read, {} unchanged)",
+            packages.len(),
+            summary.from_cache,
+            summary.files_read,
+            summary.files_cached
+        );
+    }
+    (Inspection::new(packages, summary), errors)
 }
