@@ -29,6 +29,39 @@ struct Cli {
     command: Command,
 }
 
+/// glibc malloc settings for a process that parses on several threads: (environment variable
+/// that overrides it, `mallopt` parameter, value).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const MALLOC_SETTINGS: [(&str, i32, i32); 2] = [
+    // Each thread that contends for the heap gets its own arena (up to 8 per core), and each
+    // keeps its freed pages; two arenas keep the parse threads from serialising on one lock.
+    ("MALLOC_ARENA_MAX", libc::M_ARENA_MAX, 2),
+    // A fixed threshold: glibc otherwise raises it after each large free (up to 32 MiB), so
+    // archive and batch buffers land in the arenas and their pages stay resident afterwards.
+    ("MALLOC_MMAP_THRESHOLD_", libc::M_MMAP_THRESHOLD, 1 << 20),
+];
+
+/// Tunes glibc malloc before any thread starts: with its defaults a full sync held ~130 MB
+/// more resident memory than its live heap, in per-thread arenas and retained large blocks.
+/// A setting given in the environment wins.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn tune_malloc() {
+    for (variable, parameter, value) in MALLOC_SETTINGS {
+        if std::env::var_os(variable).is_some() {
+            continue;
+        }
+
+        // SAFETY: mallopt only sets an allocator parameter, and no other thread exists yet.
+        unsafe {
+            libc::mallopt(parameter, value);
+        }
+    }
+}
+
+/// Other allocators have no such settings.
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn tune_malloc() {}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Bring the advisory database up to date from OSV exports, directories or files.
@@ -57,6 +90,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    tune_malloc();
     let cli = Cli::parse();
     init_logging(cli.verbose);
 
