@@ -17,7 +17,7 @@ use std::time::Duration;
 use tree_sitter::Node;
 
 use crate::indicators::{self, Finding};
-use crate::lang::{self, Lang};
+use crate::lang::{self, FieldOf, Lang};
 use crate::{FileNote, Limits, Severity, Signal, SourceFile};
 
 /// Where data came from (bit flags).
@@ -410,6 +410,8 @@ struct Analyzer<'a> {
     documented: &'a str,
     minified: bool,
     aliases: HashMap<String, String>,
+    /// The grammar's field ids.
+    fields: &'static lang::Fields,
     vars: HashMap<String, Val>,
     memo: HashMap<usize, Val>,
     func_stack: Vec<String>,
@@ -869,6 +871,7 @@ impl<'a> Analyzer<'a> {
     fn new(lang: Lang, path: &'a str, src: &'a str, documented: &'a str, minified: bool) -> Self {
         Analyzer {
             lang,
+            fields: lang.fields(),
             path,
             src,
             lines: src.lines().collect(),
@@ -995,7 +998,7 @@ impl<'a> Analyzer<'a> {
             | "singleton_method"
             | "generator_function_declaration" => {
                 let name = node
-                    .child_by_field_name("name")
+                    .field(self.fields, "name")
                     .map(|n| self.text(n).to_string())
                     .unwrap_or_else(|| "<anonymous>".into());
                 let qualified = match self.class_stack.last() {
@@ -1008,7 +1011,7 @@ impl<'a> Analyzer<'a> {
             }
             "class_definition" | "class_declaration" | "class" => {
                 let name = node
-                    .child_by_field_name("name")
+                    .field(self.fields, "name")
                     .map(|n| self.text(n).to_string())
                     .unwrap_or_default();
                 self.class_stack.push(name);
@@ -1017,7 +1020,7 @@ impl<'a> Analyzer<'a> {
             }
             "if_statement" if self.lang == Lang::Python => {
                 let cond = node
-                    .child_by_field_name("condition")
+                    .field(self.fields, "condition")
                     .map(|c| self.text(c))
                     .unwrap_or("");
                 if cond.contains("__name__") && cond.contains("__main__") {
@@ -1159,10 +1162,10 @@ impl<'a> Analyzer<'a> {
                         }
                         "aliased_import" => {
                             let name = child
-                                .child_by_field_name("name")
+                                .field(self.fields, "name")
                                 .map(|n| self.text(n).to_string())
                                 .unwrap_or_default();
-                            if let Some(alias) = child.child_by_field_name("alias") {
+                            if let Some(alias) = child.field(self.fields, "alias") {
                                 self.aliases
                                     .insert(self.text(alias).to_string(), name.clone());
                             }
@@ -1174,7 +1177,7 @@ impl<'a> Analyzer<'a> {
             }
             (Lang::Python, "import_from_statement") => {
                 let module = node
-                    .child_by_field_name("module_name")
+                    .field(self.fields, "module_name")
                     .map(|n| self.text(n).to_string())
                     .unwrap_or_default();
                 self.check_import(&module, Self::line(node));
@@ -1184,11 +1187,11 @@ impl<'a> Analyzer<'a> {
                     let (name, alias) = match child.kind() {
                         "aliased_import" => (
                             child
-                                .child_by_field_name("name")
+                                .field(self.fields, "name")
                                 .map(|n| self.text(n).to_string())
                                 .unwrap_or_default(),
                             child
-                                .child_by_field_name("alias")
+                                .field(self.fields, "alias")
                                 .map(|n| self.text(n).to_string())
                                 .unwrap_or_default(),
                         ),
@@ -1201,7 +1204,7 @@ impl<'a> Analyzer<'a> {
             (lang, "import_statement") if lang.is_js() => {
                 // import x from 'm'; import {a as b} from 'm'; import * as x from 'm'
                 let source = node
-                    .child_by_field_name("source")
+                    .field(self.fields, "source")
                     .map(|s| unquote(self.text(s)))
                     .unwrap_or_default();
                 let module = js_module_name(&source);
@@ -1209,12 +1212,12 @@ impl<'a> Analyzer<'a> {
             }
             (Lang::Go, "import_spec") => {
                 let path = node
-                    .child_by_field_name("path")
+                    .field(self.fields, "path")
                     .map(|p| unquote(self.text(p)))
                     .unwrap_or_default();
                 let last = path.rsplit('/').next().unwrap_or(&path).to_string();
                 let name = node
-                    .child_by_field_name("name")
+                    .field(self.fields, "name")
                     .map(|n| self.text(n).to_string())
                     .unwrap_or_else(|| last.clone());
                 self.aliases.insert(name, last);
@@ -1229,11 +1232,11 @@ impl<'a> Analyzer<'a> {
             match n.kind() {
                 "import_specifier" => {
                     let name = n
-                        .child_by_field_name("name")
+                        .field(self.fields, "name")
                         .map(|x| self.text(x).to_string())
                         .unwrap_or_default();
                     let alias = n
-                        .child_by_field_name("alias")
+                        .field(self.fields, "alias")
                         .map(|x| self.text(x).to_string())
                         .unwrap_or_else(|| name.clone());
                     self.aliases.insert(alias, format!("{module}.{name}"));
@@ -1307,8 +1310,8 @@ impl<'a> Analyzer<'a> {
             | "augmented_assignment_expression"
             | "operator_assignment" => {
                 let (Some(left), Some(right)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
+                    node.field(self.fields, "left"),
+                    node.field(self.fields, "right"),
                 ) else {
                     return;
                 };
@@ -1327,8 +1330,8 @@ impl<'a> Analyzer<'a> {
             }
             "variable_declarator" => {
                 let (Some(name), Some(value)) = (
-                    node.child_by_field_name("name"),
-                    node.child_by_field_name("value"),
+                    node.field(self.fields, "name"),
+                    node.field(self.fields, "value"),
                 ) else {
                     return;
                 };
@@ -1348,10 +1351,10 @@ impl<'a> Analyzer<'a> {
                             }
                             "pair_pattern" => {
                                 let key = prop
-                                    .child_by_field_name("key")
+                                    .field(self.fields, "key")
                                     .map(|k| self.text(k).to_string())
                                     .unwrap_or_default();
-                                if let Some(value) = prop.child_by_field_name("value") {
+                                if let Some(value) = prop.field(self.fields, "value") {
                                     let mut v = val.clone();
                                     v.name = Some(format!("{base}.{key}"));
                                     v.def_line = line;
@@ -1368,11 +1371,11 @@ impl<'a> Analyzer<'a> {
             // Go `a, b := f()` and `var a = f()`.
             "short_var_declaration" | "assignment_statement" | "var_spec" | "const_spec" => {
                 let left = node
-                    .child_by_field_name("left")
-                    .or_else(|| node.child_by_field_name("name"));
+                    .field(self.fields, "left")
+                    .or_else(|| node.field(self.fields, "name"));
                 let right = node
-                    .child_by_field_name("right")
-                    .or_else(|| node.child_by_field_name("value"));
+                    .field(self.fields, "right")
+                    .or_else(|| node.field(self.fields, "value"));
                 let (Some(left), Some(right)) = (left, right) else {
                     return;
                 };
@@ -1407,7 +1410,7 @@ impl<'a> Analyzer<'a> {
             "with_item" | "as_pattern" if self.lang == Lang::Python => {
                 if node.kind() == "as_pattern" {
                     let value = node.named_child(0);
-                    let alias = node.child_by_field_name("alias");
+                    let alias = node.field(self.fields, "alias");
                     if let (Some(value), Some(alias)) = (value, alias) {
                         let val = self.eval(value);
                         let target = alias.named_child(0).unwrap_or(alias);
@@ -1418,8 +1421,8 @@ impl<'a> Analyzer<'a> {
             // `for k in os.environ` iterates the whole environment.
             "for_statement" | "for_in_statement" => {
                 let (Some(left), Some(right)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
+                    node.field(self.fields, "left"),
+                    node.field(self.fields, "right"),
                 ) else {
                     return;
                 };
@@ -1575,13 +1578,13 @@ impl<'a> Analyzer<'a> {
             }
             "binary_operator" | "binary_expression" | "binary" => {
                 let (Some(l), Some(r)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
+                    node.field(self.fields, "left"),
+                    node.field(self.fields, "right"),
                 ) else {
                     return Val::default();
                 };
                 let op = node
-                    .child_by_field_name("operator")
+                    .field(self.fields, "operator")
                     .map(|o| self.text(o))
                     .unwrap_or("+");
                 let lv = self.eval(l);
@@ -1677,20 +1680,20 @@ impl<'a> Analyzer<'a> {
                 }
                 let (obj, field) = match node.kind() {
                     "attribute" => (
-                        node.child_by_field_name("object"),
-                        node.child_by_field_name("attribute"),
+                        node.field(self.fields, "object"),
+                        node.field(self.fields, "attribute"),
                     ),
                     "member_expression" => (
-                        node.child_by_field_name("object"),
-                        node.child_by_field_name("property"),
+                        node.field(self.fields, "object"),
+                        node.field(self.fields, "property"),
                     ),
                     "selector_expression" => (
-                        node.child_by_field_name("operand"),
-                        node.child_by_field_name("field"),
+                        node.field(self.fields, "operand"),
+                        node.field(self.fields, "field"),
                     ),
                     _ => (
-                        node.child_by_field_name("scope"),
-                        node.child_by_field_name("name"),
+                        node.field(self.fields, "scope"),
+                        node.field(self.fields, "name"),
                     ),
                 };
                 let Some(field) = field else {
@@ -1713,13 +1716,13 @@ impl<'a> Analyzer<'a> {
             }
             "subscript" | "subscript_expression" | "element_reference" | "index_expression" => {
                 let obj = node
-                    .child_by_field_name("value")
-                    .or_else(|| node.child_by_field_name("object"))
-                    .or_else(|| node.child_by_field_name("operand"))
+                    .field(self.fields, "value")
+                    .or_else(|| node.field(self.fields, "object"))
+                    .or_else(|| node.field(self.fields, "operand"))
                     .or_else(|| node.named_child(0));
                 let index = node
-                    .child_by_field_name("subscript")
-                    .or_else(|| node.child_by_field_name("index"))
+                    .field(self.fields, "subscript")
+                    .or_else(|| node.field(self.fields, "index"))
                     .or_else(|| node.named_child(1));
                 let base = obj.map(|o| self.eval(o)).unwrap_or_default();
                 let idx = index.map(|i| self.eval(i)).unwrap_or_default();
@@ -1776,14 +1779,14 @@ impl<'a> Analyzer<'a> {
                 for p in parts {
                     if matches!(p.kind(), "pair" | "keyed_element") {
                         let key = p
-                            .child_by_field_name("key")
+                            .field(self.fields, "key")
                             .or_else(|| p.named_child(0))
                             .map(|k| unquote(self.text(k)).to_ascii_lowercase())
                             .unwrap_or_default();
                         if is_auth_header(&key) {
                             continue;
                         }
-                        let value = p.child_by_field_name("value").or_else(|| p.named_child(1));
+                        let value = p.field(self.fields, "value").or_else(|| p.named_child(1));
                         if let Some(value) = value {
                             let v = self.eval(value);
                             out.absorb(&v);
@@ -1897,9 +1900,9 @@ impl<'a> Analyzer<'a> {
         Vec<(String, Node<'t>)>,
     ) {
         let (callee, args) = if self.lang == Lang::Ruby && node.kind() == "call" {
-            let receiver = node.child_by_field_name("receiver");
+            let receiver = node.field(self.fields, "receiver");
             let method = node
-                .child_by_field_name("method")
+                .field(self.fields, "method")
                 .map(|m| self.text(m).to_string())
                 .unwrap_or_default();
             let base = receiver.map(|r| self.eval(r).name.unwrap_or_else(|| "?".into()));
@@ -1907,12 +1910,12 @@ impl<'a> Analyzer<'a> {
                 Some(b) => format!("{}.{method}", b.replace("::", ".")),
                 None => self.aliases.get(&method).cloned().unwrap_or(method),
             };
-            (name, node.child_by_field_name("arguments"))
+            (name, node.field(self.fields, "arguments"))
         } else {
             let func = node
-                .child_by_field_name("function")
-                .or_else(|| node.child_by_field_name("constructor"))
-                .or_else(|| node.child_by_field_name("method"));
+                .field(self.fields, "function")
+                .or_else(|| node.field(self.fields, "constructor"))
+                .or_else(|| node.field(self.fields, "method"));
             let name = match func {
                 Some(f) => {
                     let v = self.eval(f);
@@ -1920,11 +1923,11 @@ impl<'a> Analyzer<'a> {
                 }
                 None => String::new(),
             };
-            (name, node.child_by_field_name("arguments"))
+            (name, node.field(self.fields, "arguments"))
         };
         let callee_node = node
-            .child_by_field_name("function")
-            .or_else(|| node.child_by_field_name("receiver"));
+            .field(self.fields, "function")
+            .or_else(|| node.field(self.fields, "receiver"));
         let mut positional = Vec::new();
         let mut keywords = Vec::new();
         if let Some(args) = args {
@@ -1933,19 +1936,19 @@ impl<'a> Analyzer<'a> {
                 match a.kind() {
                     "keyword_argument" => {
                         let k = a
-                            .child_by_field_name("name")
+                            .field(self.fields, "name")
                             .map(|n| self.text(n).to_string())
                             .unwrap_or_default();
-                        if let Some(v) = a.child_by_field_name("value") {
+                        if let Some(v) = a.field(self.fields, "value") {
                             keywords.push((k, v));
                         }
                     }
                     "pair" if self.lang == Lang::Ruby => {
                         let k = a
-                            .child_by_field_name("key")
+                            .field(self.fields, "key")
                             .map(|n| self.text(n).trim_end_matches(':').to_string())
                             .unwrap_or_default();
-                        if let Some(v) = a.child_by_field_name("value") {
+                        if let Some(v) = a.field(self.fields, "value") {
                             keywords.push((k, v));
                         }
                     }
@@ -1955,7 +1958,7 @@ impl<'a> Analyzer<'a> {
             }
         }
         // Python generator argument: f(x for x in y)
-        if let Some(args) = node.child_by_field_name("arguments") {
+        if let Some(args) = node.field(self.fields, "arguments") {
             if args.kind() == "generator_expression" {
                 positional.push(args);
             }
@@ -2005,7 +2008,7 @@ impl<'a> Analyzer<'a> {
                 let sep = if self.lang == Lang::Python {
                     receiver_val.s.clone().or_else(|| {
                         callee_node
-                            .and_then(|c| c.child_by_field_name("object"))
+                            .and_then(|c| c.field(self.fields, "object"))
                             .and_then(|o| {
                                 let v = self.eval(o);
                                 v.s
@@ -2018,7 +2021,7 @@ impl<'a> Analyzer<'a> {
                     arg_vals.first().map(|v| v.list.clone()).unwrap_or_default()
                 } else {
                     callee_node
-                        .and_then(|c| c.child_by_field_name("object"))
+                        .and_then(|c| c.field(self.fields, "object"))
                         .map(|o| self.eval(o).list)
                         .unwrap_or_default()
                 };
@@ -2095,7 +2098,7 @@ impl<'a> Analyzer<'a> {
                 a.kind(),
                 "arrow_function" | "function_expression" | "function"
             ) {
-                if let Some(params) = a.child_by_field_name("parameters") {
+                if let Some(params) = a.field(self.fields, "parameters") {
                     let mut c = params.walk();
                     let names: Vec<String> = params
                         .named_children(&mut c)
@@ -2361,7 +2364,7 @@ impl<'a> Analyzer<'a> {
         let first = args.first().and_then(|a| a.s.clone());
         if q.ends_with("fromCharCode") {
             let mut out = String::new();
-            if let Some(a) = node.child_by_field_name("arguments") {
+            if let Some(a) = node.field(self.fields, "arguments") {
                 let mut c = a.walk();
                 for n in a.named_children(&mut c) {
                     let t = self.text(n);
@@ -2391,12 +2394,12 @@ impl<'a> Analyzer<'a> {
         }
         // Buffer.from('..', 'base64').toString() / Buffer.from([..]).toString()
         if seg == "toString" {
-            let callee = node.child_by_field_name("function")?;
-            let inner = callee.child_by_field_name("object")?;
+            let callee = node.field(self.fields, "function")?;
+            let inner = callee.field(self.fields, "object")?;
             if inner.kind() != "call_expression" {
                 return None;
             }
-            let inner_args = inner.child_by_field_name("arguments")?;
+            let inner_args = inner.field(self.fields, "arguments")?;
             let mut c = inner_args.walk();
             let parts: Vec<Node> = inner_args.named_children(&mut c).collect();
             let data = parts.first()?;
@@ -2533,10 +2536,10 @@ impl<'a> Analyzer<'a> {
     ) {
         let is_dns = ends_with_any(q, DNS_SINKS);
         let receiver_net = node
-            .child_by_field_name("function")
+            .field(self.fields, "function")
             .and_then(|f| {
-                f.child_by_field_name("object")
-                    .or_else(|| f.child_by_field_name("operand"))
+                f.field(self.fields, "object")
+                    .or_else(|| f.field(self.fields, "operand"))
             })
             .map(|o| self.eval(o))
             .is_some_and(|v| {
@@ -2878,16 +2881,16 @@ impl<'a> Analyzer<'a> {
                     // exec(open("version.py").read()) reads a version; code built by a
                     // call on a plain variable is evaluated though (eval(x.toString())).
                     let inner = arg
-                        .child_by_field_name("function")
-                        .and_then(|f| f.child_by_field_name("object"));
+                        .field(self.fields, "function")
+                        .and_then(|f| f.field(self.fields, "object"));
                     if let Some(inner) = inner {
                         if inner.kind() == "identifier" {
                             let v = self.eval(inner);
                             let m = arg
-                                .child_by_field_name("function")
+                                .field(self.fields, "function")
                                 .and_then(|f| {
-                                    f.child_by_field_name("property")
-                                        .or_else(|| f.child_by_field_name("attribute"))
+                                    f.field(self.fields, "property")
+                                        .or_else(|| f.field(self.fields, "attribute"))
                                 })
                                 .map(|p| self.text(p))
                                 .unwrap_or("");
@@ -3516,7 +3519,7 @@ impl<'a> Analyzer<'a> {
             "os.Chmod" | "os.chmod" | "fs.chmodSync" | "fs.chmod" | "File.chmod"
         ) {
             let mode_node = node
-                .child_by_field_name("arguments")
+                .field(self.fields, "arguments")
                 .and_then(|a| a.named_child(1));
             let mode_text = mode_node
                 .map(|m| self.text(m).to_string())
@@ -3541,7 +3544,7 @@ impl<'a> Analyzer<'a> {
         }
         if q == "os.FileMode" || q == "os.OpenFile" {
             let t = node
-                .child_by_field_name("arguments")
+                .field(self.fields, "arguments")
                 .map(|a| self.text(a).to_string())
                 .unwrap_or_default();
             let last = t
@@ -3582,7 +3585,7 @@ impl<'a> Analyzer<'a> {
         if matches!(q, "setup" | "setuptools.setup" | "distutils.core.setup") {
             if let Some((_, v)) = kwargs.iter().find(|(k, _)| k == "cmdclass") {
                 let text = node
-                    .child_by_field_name("arguments")
+                    .field(self.fields, "arguments")
                     .map(|a| self.text(a).to_string())
                     .unwrap_or_default();
                 let overrides: Vec<&str> = [
@@ -3753,11 +3756,11 @@ impl<'a> Analyzer<'a> {
         let in_binary = self.kinds.last() == Some(&"binary_expression");
         if let Some(parent) = in_binary.then(|| node.parent()).flatten() {
             let op = parent
-                .child_by_field_name("operator")
+                .field(self.fields, "operator")
                 .map(|o| self.text(o))
                 .unwrap_or("");
             if op == "||" || op == "??" {
-                if let Some(left) = parent.child_by_field_name("left") {
+                if let Some(left) = parent.field(self.fields, "left") {
                     let lt = self.text(left).to_string();
                     if let Some(var) = lt.strip_prefix("process.env.") {
                         self.note_env_override(var, &s, line);
@@ -3774,7 +3777,7 @@ impl<'a> Analyzer<'a> {
             let Some(p) = cur else { return false };
             if matches!(p.kind(), "call" | "call_expression") {
                 let f = p
-                    .child_by_field_name("function")
+                    .field(self.fields, "function")
                     .map(|f| self.text(f))
                     .unwrap_or("");
                 return [
@@ -3805,12 +3808,12 @@ impl<'a> Analyzer<'a> {
     fn check_subscript(&mut self, node: Node) {
         let line = Self::line(node);
         let obj = node
-            .child_by_field_name("value")
-            .or_else(|| node.child_by_field_name("object"))
+            .field(self.fields, "value")
+            .or_else(|| node.field(self.fields, "object"))
             .or_else(|| node.named_child(0));
         let index = node
-            .child_by_field_name("subscript")
-            .or_else(|| node.child_by_field_name("index"))
+            .field(self.fields, "subscript")
+            .or_else(|| node.field(self.fields, "index"))
             .or_else(|| node.named_child(1));
         let (Some(obj), Some(index)) = (obj, index) else {
             return;
@@ -3932,7 +3935,7 @@ impl<'a> Analyzer<'a> {
             return;
         }
         let supers = node
-            .child_by_field_name("superclasses")
+            .field(self.fields, "superclasses")
             .map(|s| self.text(s).to_string())
             .unwrap_or_default();
         let commands = [
@@ -3954,7 +3957,7 @@ impl<'a> Analyzer<'a> {
             });
         if overrides {
             let body = node
-                .child_by_field_name("body")
+                .field(self.fields, "body")
                 .map(|b| self.text(b))
                 .unwrap_or("");
             if body.contains("def run") {
@@ -4016,7 +4019,7 @@ impl<'a> Analyzer<'a> {
             }
             "while_statement" if self.lang.is_js() => {
                 let cond = node
-                    .child_by_field_name("condition")
+                    .field(self.fields, "condition")
                     .map(|c| self.text(c))
                     .unwrap_or("");
                 if cond.contains("!![]") {
@@ -4031,11 +4034,11 @@ impl<'a> Analyzer<'a> {
             }
             "composite_literal" if self.lang == Lang::Go => {
                 let ty = node
-                    .child_by_field_name("type")
+                    .field(self.fields, "type")
                     .map(|t| self.text(t))
                     .unwrap_or("");
                 if ty == "exec.Cmd" {
-                    let body = node.child_by_field_name("body");
+                    let body = node.field(self.fields, "body");
                     if let Some(body) = body {
                         let v = self.eval(body);
                         let path_const = self.text(body).contains("Path:   \"")
