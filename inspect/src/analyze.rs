@@ -17,7 +17,7 @@ use std::time::Duration;
 use tree_sitter::Node;
 
 use crate::indicators::{self, Finding};
-use crate::lang::{self, Lang};
+use crate::lang::{self, FieldOf, Lang};
 use crate::{FileNote, Limits, Severity, Signal, SourceFile};
 
 /// Where data came from (bit flags).
@@ -324,13 +324,11 @@ fn analyze_pth(path: &str, text: &str) -> Vec<Signal> {
 /// Files too large to parse: only string-level indicators, line by line.
 fn scan_text_only(path: &str, text: &str) -> Vec<Signal> {
     let mut out = Vec::new();
-    let strings = regex_strings();
     for (i, line) in text.lines().enumerate() {
         if out.len() > 200 {
             break;
         }
-        for m in strings.find_iter(line) {
-            let s = &m.as_str()[1..m.as_str().len() - 1];
+        for (start, s) in quoted_strings(line) {
             for f in indicators::scan_string(s) {
                 out.push(signal_at(
                     path,
@@ -338,7 +336,7 @@ fn scan_text_only(path: &str, text: &str) -> Vec<Signal> {
                     f.code,
                     f.severity,
                     &f.message,
-                    &excerpt_of(&line[m.start()..]),
+                    &excerpt_of(&line[start..]),
                     vec![f.indicator],
                     "<unparsed>",
                 ));
@@ -348,11 +346,44 @@ fn scan_text_only(path: &str, text: &str) -> Vec<Signal> {
     out
 }
 
-fn regex_strings() -> &'static regex::Regex {
-    static RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r#""[^"\\\n]{6,2000}"|'[^'\\\n]{6,2000}'"#).expect("static regex")
-    });
-    &RE
+/// Fewest and most characters a quoted string of an unparsed file may hold to be scanned:
+/// shorter ones hold no indicator, longer ones are data blobs.
+const QUOTED_CHARS: std::ops::RangeInclusive<usize> = 6..=2000;
+
+/// The single- or double-quoted strings of one line without escapes, as the byte offset of
+/// the opening quote and the contents. Leftmost first: a quote that opens no string of
+/// [`QUOTED_CHARS`] characters is skipped and the search goes on from the next character,
+/// as a regex search for `"[^"\\\n]{6,2000}"|'[^'\\\n]{6,2000}'` would. A hand-written scan
+/// because that bounded repetition is too large for a regex DFA, and the regex fallback
+/// engines took a tenth of the inspector's time on test suites and large files.
+fn quoted_strings(line: &str) -> Vec<(usize, &str)> {
+    let bytes = line.as_bytes();
+    let mut found = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        let quote = bytes[at];
+        if quote != b'"' && quote != b'\'' {
+            at += 1;
+            continue;
+        }
+        let body = at + 1;
+        let end = bytes[body..]
+            .iter()
+            .position(|&b| b == quote || b == b'\\' || b == b'\n')
+            .map(|n| body + n);
+        match end {
+            // Quotes, backslashes and newlines are ASCII, so both ends are char boundaries.
+            Some(end)
+                if bytes[end] == quote
+                    && QUOTED_CHARS.contains(&line[body..end].chars().count()) =>
+            {
+                found.push((at, &line[body..end]));
+                at = end + 1;
+            }
+            _ => at += 1,
+        }
+    }
+    found
 }
 
 /// A thread/timer/process start whose target is a function of this file.
@@ -379,6 +410,8 @@ struct Analyzer<'a> {
     documented: &'a str,
     minified: bool,
     aliases: HashMap<String, String>,
+    /// The grammar's field ids.
+    fields: &'static lang::Fields,
     vars: HashMap<String, Val>,
     memo: HashMap<usize, Val>,
     func_stack: Vec<String>,
@@ -838,6 +871,7 @@ impl<'a> Analyzer<'a> {
     fn new(lang: Lang, path: &'a str, src: &'a str, documented: &'a str, minified: bool) -> Self {
         Analyzer {
             lang,
+            fields: lang.fields(),
             path,
             src,
             lines: src.lines().collect(),
@@ -964,7 +998,7 @@ impl<'a> Analyzer<'a> {
             | "singleton_method"
             | "generator_function_declaration" => {
                 let name = node
-                    .child_by_field_name("name")
+                    .field(self.fields, "name")
                     .map(|n| self.text(n).to_string())
                     .unwrap_or_else(|| "<anonymous>".into());
                 let qualified = match self.class_stack.last() {
@@ -977,7 +1011,7 @@ impl<'a> Analyzer<'a> {
             }
             "class_definition" | "class_declaration" | "class" => {
                 let name = node
-                    .child_by_field_name("name")
+                    .field(self.fields, "name")
                     .map(|n| self.text(n).to_string())
                     .unwrap_or_default();
                 self.class_stack.push(name);
@@ -986,7 +1020,7 @@ impl<'a> Analyzer<'a> {
             }
             "if_statement" if self.lang == Lang::Python => {
                 let cond = node
-                    .child_by_field_name("condition")
+                    .field(self.fields, "condition")
                     .map(|c| self.text(c))
                     .unwrap_or("");
                 if cond.contains("__name__") && cond.contains("__main__") {
@@ -1128,10 +1162,10 @@ impl<'a> Analyzer<'a> {
                         }
                         "aliased_import" => {
                             let name = child
-                                .child_by_field_name("name")
+                                .field(self.fields, "name")
                                 .map(|n| self.text(n).to_string())
                                 .unwrap_or_default();
-                            if let Some(alias) = child.child_by_field_name("alias") {
+                            if let Some(alias) = child.field(self.fields, "alias") {
                                 self.aliases
                                     .insert(self.text(alias).to_string(), name.clone());
                             }
@@ -1143,7 +1177,7 @@ impl<'a> Analyzer<'a> {
             }
             (Lang::Python, "import_from_statement") => {
                 let module = node
-                    .child_by_field_name("module_name")
+                    .field(self.fields, "module_name")
                     .map(|n| self.text(n).to_string())
                     .unwrap_or_default();
                 self.check_import(&module, Self::line(node));
@@ -1153,11 +1187,11 @@ impl<'a> Analyzer<'a> {
                     let (name, alias) = match child.kind() {
                         "aliased_import" => (
                             child
-                                .child_by_field_name("name")
+                                .field(self.fields, "name")
                                 .map(|n| self.text(n).to_string())
                                 .unwrap_or_default(),
                             child
-                                .child_by_field_name("alias")
+                                .field(self.fields, "alias")
                                 .map(|n| self.text(n).to_string())
                                 .unwrap_or_default(),
                         ),
@@ -1170,7 +1204,7 @@ impl<'a> Analyzer<'a> {
             (lang, "import_statement") if lang.is_js() => {
                 // import x from 'm'; import {a as b} from 'm'; import * as x from 'm'
                 let source = node
-                    .child_by_field_name("source")
+                    .field(self.fields, "source")
                     .map(|s| unquote(self.text(s)))
                     .unwrap_or_default();
                 let module = js_module_name(&source);
@@ -1178,12 +1212,12 @@ impl<'a> Analyzer<'a> {
             }
             (Lang::Go, "import_spec") => {
                 let path = node
-                    .child_by_field_name("path")
+                    .field(self.fields, "path")
                     .map(|p| unquote(self.text(p)))
                     .unwrap_or_default();
                 let last = path.rsplit('/').next().unwrap_or(&path).to_string();
                 let name = node
-                    .child_by_field_name("name")
+                    .field(self.fields, "name")
                     .map(|n| self.text(n).to_string())
                     .unwrap_or_else(|| last.clone());
                 self.aliases.insert(name, last);
@@ -1198,11 +1232,11 @@ impl<'a> Analyzer<'a> {
             match n.kind() {
                 "import_specifier" => {
                     let name = n
-                        .child_by_field_name("name")
+                        .field(self.fields, "name")
                         .map(|x| self.text(x).to_string())
                         .unwrap_or_default();
                     let alias = n
-                        .child_by_field_name("alias")
+                        .field(self.fields, "alias")
                         .map(|x| self.text(x).to_string())
                         .unwrap_or_else(|| name.clone());
                     self.aliases.insert(alias, format!("{module}.{name}"));
@@ -1276,8 +1310,8 @@ impl<'a> Analyzer<'a> {
             | "augmented_assignment_expression"
             | "operator_assignment" => {
                 let (Some(left), Some(right)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
+                    node.field(self.fields, "left"),
+                    node.field(self.fields, "right"),
                 ) else {
                     return;
                 };
@@ -1296,8 +1330,8 @@ impl<'a> Analyzer<'a> {
             }
             "variable_declarator" => {
                 let (Some(name), Some(value)) = (
-                    node.child_by_field_name("name"),
-                    node.child_by_field_name("value"),
+                    node.field(self.fields, "name"),
+                    node.field(self.fields, "value"),
                 ) else {
                     return;
                 };
@@ -1317,10 +1351,10 @@ impl<'a> Analyzer<'a> {
                             }
                             "pair_pattern" => {
                                 let key = prop
-                                    .child_by_field_name("key")
+                                    .field(self.fields, "key")
                                     .map(|k| self.text(k).to_string())
                                     .unwrap_or_default();
-                                if let Some(value) = prop.child_by_field_name("value") {
+                                if let Some(value) = prop.field(self.fields, "value") {
                                     let mut v = val.clone();
                                     v.name = Some(format!("{base}.{key}"));
                                     v.def_line = line;
@@ -1337,11 +1371,11 @@ impl<'a> Analyzer<'a> {
             // Go `a, b := f()` and `var a = f()`.
             "short_var_declaration" | "assignment_statement" | "var_spec" | "const_spec" => {
                 let left = node
-                    .child_by_field_name("left")
-                    .or_else(|| node.child_by_field_name("name"));
+                    .field(self.fields, "left")
+                    .or_else(|| node.field(self.fields, "name"));
                 let right = node
-                    .child_by_field_name("right")
-                    .or_else(|| node.child_by_field_name("value"));
+                    .field(self.fields, "right")
+                    .or_else(|| node.field(self.fields, "value"));
                 let (Some(left), Some(right)) = (left, right) else {
                     return;
                 };
@@ -1376,7 +1410,7 @@ impl<'a> Analyzer<'a> {
             "with_item" | "as_pattern" if self.lang == Lang::Python => {
                 if node.kind() == "as_pattern" {
                     let value = node.named_child(0);
-                    let alias = node.child_by_field_name("alias");
+                    let alias = node.field(self.fields, "alias");
                     if let (Some(value), Some(alias)) = (value, alias) {
                         let val = self.eval(value);
                         let target = alias.named_child(0).unwrap_or(alias);
@@ -1387,8 +1421,8 @@ impl<'a> Analyzer<'a> {
             // `for k in os.environ` iterates the whole environment.
             "for_statement" | "for_in_statement" => {
                 let (Some(left), Some(right)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
+                    node.field(self.fields, "left"),
+                    node.field(self.fields, "right"),
                 ) else {
                     return;
                 };
@@ -1544,13 +1578,13 @@ impl<'a> Analyzer<'a> {
             }
             "binary_operator" | "binary_expression" | "binary" => {
                 let (Some(l), Some(r)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
+                    node.field(self.fields, "left"),
+                    node.field(self.fields, "right"),
                 ) else {
                     return Val::default();
                 };
                 let op = node
-                    .child_by_field_name("operator")
+                    .field(self.fields, "operator")
                     .map(|o| self.text(o))
                     .unwrap_or("+");
                 let lv = self.eval(l);
@@ -1646,20 +1680,20 @@ impl<'a> Analyzer<'a> {
                 }
                 let (obj, field) = match node.kind() {
                     "attribute" => (
-                        node.child_by_field_name("object"),
-                        node.child_by_field_name("attribute"),
+                        node.field(self.fields, "object"),
+                        node.field(self.fields, "attribute"),
                     ),
                     "member_expression" => (
-                        node.child_by_field_name("object"),
-                        node.child_by_field_name("property"),
+                        node.field(self.fields, "object"),
+                        node.field(self.fields, "property"),
                     ),
                     "selector_expression" => (
-                        node.child_by_field_name("operand"),
-                        node.child_by_field_name("field"),
+                        node.field(self.fields, "operand"),
+                        node.field(self.fields, "field"),
                     ),
                     _ => (
-                        node.child_by_field_name("scope"),
-                        node.child_by_field_name("name"),
+                        node.field(self.fields, "scope"),
+                        node.field(self.fields, "name"),
                     ),
                 };
                 let Some(field) = field else {
@@ -1682,13 +1716,13 @@ impl<'a> Analyzer<'a> {
             }
             "subscript" | "subscript_expression" | "element_reference" | "index_expression" => {
                 let obj = node
-                    .child_by_field_name("value")
-                    .or_else(|| node.child_by_field_name("object"))
-                    .or_else(|| node.child_by_field_name("operand"))
+                    .field(self.fields, "value")
+                    .or_else(|| node.field(self.fields, "object"))
+                    .or_else(|| node.field(self.fields, "operand"))
                     .or_else(|| node.named_child(0));
                 let index = node
-                    .child_by_field_name("subscript")
-                    .or_else(|| node.child_by_field_name("index"))
+                    .field(self.fields, "subscript")
+                    .or_else(|| node.field(self.fields, "index"))
                     .or_else(|| node.named_child(1));
                 let base = obj.map(|o| self.eval(o)).unwrap_or_default();
                 let idx = index.map(|i| self.eval(i)).unwrap_or_default();
@@ -1745,14 +1779,14 @@ impl<'a> Analyzer<'a> {
                 for p in parts {
                     if matches!(p.kind(), "pair" | "keyed_element") {
                         let key = p
-                            .child_by_field_name("key")
+                            .field(self.fields, "key")
                             .or_else(|| p.named_child(0))
                             .map(|k| unquote(self.text(k)).to_ascii_lowercase())
                             .unwrap_or_default();
                         if is_auth_header(&key) {
                             continue;
                         }
-                        let value = p.child_by_field_name("value").or_else(|| p.named_child(1));
+                        let value = p.field(self.fields, "value").or_else(|| p.named_child(1));
                         if let Some(value) = value {
                             let v = self.eval(value);
                             out.absorb(&v);
@@ -1866,9 +1900,9 @@ impl<'a> Analyzer<'a> {
         Vec<(String, Node<'t>)>,
     ) {
         let (callee, args) = if self.lang == Lang::Ruby && node.kind() == "call" {
-            let receiver = node.child_by_field_name("receiver");
+            let receiver = node.field(self.fields, "receiver");
             let method = node
-                .child_by_field_name("method")
+                .field(self.fields, "method")
                 .map(|m| self.text(m).to_string())
                 .unwrap_or_default();
             let base = receiver.map(|r| self.eval(r).name.unwrap_or_else(|| "?".into()));
@@ -1876,12 +1910,12 @@ impl<'a> Analyzer<'a> {
                 Some(b) => format!("{}.{method}", b.replace("::", ".")),
                 None => self.aliases.get(&method).cloned().unwrap_or(method),
             };
-            (name, node.child_by_field_name("arguments"))
+            (name, node.field(self.fields, "arguments"))
         } else {
             let func = node
-                .child_by_field_name("function")
-                .or_else(|| node.child_by_field_name("constructor"))
-                .or_else(|| node.child_by_field_name("method"));
+                .field(self.fields, "function")
+                .or_else(|| node.field(self.fields, "constructor"))
+                .or_else(|| node.field(self.fields, "method"));
             let name = match func {
                 Some(f) => {
                     let v = self.eval(f);
@@ -1889,11 +1923,11 @@ impl<'a> Analyzer<'a> {
                 }
                 None => String::new(),
             };
-            (name, node.child_by_field_name("arguments"))
+            (name, node.field(self.fields, "arguments"))
         };
         let callee_node = node
-            .child_by_field_name("function")
-            .or_else(|| node.child_by_field_name("receiver"));
+            .field(self.fields, "function")
+            .or_else(|| node.field(self.fields, "receiver"));
         let mut positional = Vec::new();
         let mut keywords = Vec::new();
         if let Some(args) = args {
@@ -1902,19 +1936,19 @@ impl<'a> Analyzer<'a> {
                 match a.kind() {
                     "keyword_argument" => {
                         let k = a
-                            .child_by_field_name("name")
+                            .field(self.fields, "name")
                             .map(|n| self.text(n).to_string())
                             .unwrap_or_default();
-                        if let Some(v) = a.child_by_field_name("value") {
+                        if let Some(v) = a.field(self.fields, "value") {
                             keywords.push((k, v));
                         }
                     }
                     "pair" if self.lang == Lang::Ruby => {
                         let k = a
-                            .child_by_field_name("key")
+                            .field(self.fields, "key")
                             .map(|n| self.text(n).trim_end_matches(':').to_string())
                             .unwrap_or_default();
-                        if let Some(v) = a.child_by_field_name("value") {
+                        if let Some(v) = a.field(self.fields, "value") {
                             keywords.push((k, v));
                         }
                     }
@@ -1924,7 +1958,7 @@ impl<'a> Analyzer<'a> {
             }
         }
         // Python generator argument: f(x for x in y)
-        if let Some(args) = node.child_by_field_name("arguments") {
+        if let Some(args) = node.field(self.fields, "arguments") {
             if args.kind() == "generator_expression" {
                 positional.push(args);
             }
@@ -1974,7 +2008,7 @@ impl<'a> Analyzer<'a> {
                 let sep = if self.lang == Lang::Python {
                     receiver_val.s.clone().or_else(|| {
                         callee_node
-                            .and_then(|c| c.child_by_field_name("object"))
+                            .and_then(|c| c.field(self.fields, "object"))
                             .and_then(|o| {
                                 let v = self.eval(o);
                                 v.s
@@ -1987,7 +2021,7 @@ impl<'a> Analyzer<'a> {
                     arg_vals.first().map(|v| v.list.clone()).unwrap_or_default()
                 } else {
                     callee_node
-                        .and_then(|c| c.child_by_field_name("object"))
+                        .and_then(|c| c.field(self.fields, "object"))
                         .map(|o| self.eval(o).list)
                         .unwrap_or_default()
                 };
@@ -2064,7 +2098,7 @@ impl<'a> Analyzer<'a> {
                 a.kind(),
                 "arrow_function" | "function_expression" | "function"
             ) {
-                if let Some(params) = a.child_by_field_name("parameters") {
+                if let Some(params) = a.field(self.fields, "parameters") {
                     let mut c = params.walk();
                     let names: Vec<String> = params
                         .named_children(&mut c)
@@ -2330,7 +2364,7 @@ impl<'a> Analyzer<'a> {
         let first = args.first().and_then(|a| a.s.clone());
         if q.ends_with("fromCharCode") {
             let mut out = String::new();
-            if let Some(a) = node.child_by_field_name("arguments") {
+            if let Some(a) = node.field(self.fields, "arguments") {
                 let mut c = a.walk();
                 for n in a.named_children(&mut c) {
                     let t = self.text(n);
@@ -2360,12 +2394,12 @@ impl<'a> Analyzer<'a> {
         }
         // Buffer.from('..', 'base64').toString() / Buffer.from([..]).toString()
         if seg == "toString" {
-            let callee = node.child_by_field_name("function")?;
-            let inner = callee.child_by_field_name("object")?;
+            let callee = node.field(self.fields, "function")?;
+            let inner = callee.field(self.fields, "object")?;
             if inner.kind() != "call_expression" {
                 return None;
             }
-            let inner_args = inner.child_by_field_name("arguments")?;
+            let inner_args = inner.field(self.fields, "arguments")?;
             let mut c = inner_args.walk();
             let parts: Vec<Node> = inner_args.named_children(&mut c).collect();
             let data = parts.first()?;
@@ -2502,10 +2536,10 @@ impl<'a> Analyzer<'a> {
     ) {
         let is_dns = ends_with_any(q, DNS_SINKS);
         let receiver_net = node
-            .child_by_field_name("function")
+            .field(self.fields, "function")
             .and_then(|f| {
-                f.child_by_field_name("object")
-                    .or_else(|| f.child_by_field_name("operand"))
+                f.field(self.fields, "object")
+                    .or_else(|| f.field(self.fields, "operand"))
             })
             .map(|o| self.eval(o))
             .is_some_and(|v| {
@@ -2847,16 +2881,16 @@ impl<'a> Analyzer<'a> {
                     // exec(open("version.py").read()) reads a version; code built by a
                     // call on a plain variable is evaluated though (eval(x.toString())).
                     let inner = arg
-                        .child_by_field_name("function")
-                        .and_then(|f| f.child_by_field_name("object"));
+                        .field(self.fields, "function")
+                        .and_then(|f| f.field(self.fields, "object"));
                     if let Some(inner) = inner {
                         if inner.kind() == "identifier" {
                             let v = self.eval(inner);
                             let m = arg
-                                .child_by_field_name("function")
+                                .field(self.fields, "function")
                                 .and_then(|f| {
-                                    f.child_by_field_name("property")
-                                        .or_else(|| f.child_by_field_name("attribute"))
+                                    f.field(self.fields, "property")
+                                        .or_else(|| f.field(self.fields, "attribute"))
                                 })
                                 .map(|p| self.text(p))
                                 .unwrap_or("");
@@ -3485,7 +3519,7 @@ impl<'a> Analyzer<'a> {
             "os.Chmod" | "os.chmod" | "fs.chmodSync" | "fs.chmod" | "File.chmod"
         ) {
             let mode_node = node
-                .child_by_field_name("arguments")
+                .field(self.fields, "arguments")
                 .and_then(|a| a.named_child(1));
             let mode_text = mode_node
                 .map(|m| self.text(m).to_string())
@@ -3510,7 +3544,7 @@ impl<'a> Analyzer<'a> {
         }
         if q == "os.FileMode" || q == "os.OpenFile" {
             let t = node
-                .child_by_field_name("arguments")
+                .field(self.fields, "arguments")
                 .map(|a| self.text(a).to_string())
                 .unwrap_or_default();
             let last = t
@@ -3551,7 +3585,7 @@ impl<'a> Analyzer<'a> {
         if matches!(q, "setup" | "setuptools.setup" | "distutils.core.setup") {
             if let Some((_, v)) = kwargs.iter().find(|(k, _)| k == "cmdclass") {
                 let text = node
-                    .child_by_field_name("arguments")
+                    .field(self.fields, "arguments")
                     .map(|a| self.text(a).to_string())
                     .unwrap_or_default();
                 let overrides: Vec<&str> = [
@@ -3722,11 +3756,11 @@ impl<'a> Analyzer<'a> {
         let in_binary = self.kinds.last() == Some(&"binary_expression");
         if let Some(parent) = in_binary.then(|| node.parent()).flatten() {
             let op = parent
-                .child_by_field_name("operator")
+                .field(self.fields, "operator")
                 .map(|o| self.text(o))
                 .unwrap_or("");
             if op == "||" || op == "??" {
-                if let Some(left) = parent.child_by_field_name("left") {
+                if let Some(left) = parent.field(self.fields, "left") {
                     let lt = self.text(left).to_string();
                     if let Some(var) = lt.strip_prefix("process.env.") {
                         self.note_env_override(var, &s, line);
@@ -3743,7 +3777,7 @@ impl<'a> Analyzer<'a> {
             let Some(p) = cur else { return false };
             if matches!(p.kind(), "call" | "call_expression") {
                 let f = p
-                    .child_by_field_name("function")
+                    .field(self.fields, "function")
                     .map(|f| self.text(f))
                     .unwrap_or("");
                 return [
@@ -3774,12 +3808,12 @@ impl<'a> Analyzer<'a> {
     fn check_subscript(&mut self, node: Node) {
         let line = Self::line(node);
         let obj = node
-            .child_by_field_name("value")
-            .or_else(|| node.child_by_field_name("object"))
+            .field(self.fields, "value")
+            .or_else(|| node.field(self.fields, "object"))
             .or_else(|| node.named_child(0));
         let index = node
-            .child_by_field_name("subscript")
-            .or_else(|| node.child_by_field_name("index"))
+            .field(self.fields, "subscript")
+            .or_else(|| node.field(self.fields, "index"))
             .or_else(|| node.named_child(1));
         let (Some(obj), Some(index)) = (obj, index) else {
             return;
@@ -3901,7 +3935,7 @@ impl<'a> Analyzer<'a> {
             return;
         }
         let supers = node
-            .child_by_field_name("superclasses")
+            .field(self.fields, "superclasses")
             .map(|s| self.text(s).to_string())
             .unwrap_or_default();
         let commands = [
@@ -3923,7 +3957,7 @@ impl<'a> Analyzer<'a> {
             });
         if overrides {
             let body = node
-                .child_by_field_name("body")
+                .field(self.fields, "body")
                 .map(|b| self.text(b))
                 .unwrap_or("");
             if body.contains("def run") {
@@ -3985,7 +4019,7 @@ impl<'a> Analyzer<'a> {
             }
             "while_statement" if self.lang.is_js() => {
                 let cond = node
-                    .child_by_field_name("condition")
+                    .field(self.fields, "condition")
                     .map(|c| self.text(c))
                     .unwrap_or("");
                 if cond.contains("!![]") {
@@ -4000,11 +4034,11 @@ impl<'a> Analyzer<'a> {
             }
             "composite_literal" if self.lang == Lang::Go => {
                 let ty = node
-                    .child_by_field_name("type")
+                    .field(self.fields, "type")
                     .map(|t| self.text(t))
                     .unwrap_or("");
                 if ty == "exec.Cmd" {
-                    let body = node.child_by_field_name("body");
+                    let body = node.field(self.fields, "body");
                     if let Some(body) = body {
                         let v = self.eval(body);
                         let path_const = self.text(body).contains("Path:   \"")
@@ -4443,4 +4477,30 @@ fn hex_decode(s: &str) -> Option<Vec<u8>> {
         .step_by(2)
         .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quoted_strings;
+
+    /// The hand-written scan finds exactly what the regex it replaced finds.
+    #[test]
+    fn quoted_strings_match_the_regex() {
+        let re = regex::Regex::new(r#""[^"\\\n]{6,2000}"|'[^'\\\n]{6,2000}'"#).unwrap();
+        let long = "x".repeat(2001);
+        let lines = [
+            r#"url = "https://evil.example/x" + 'abcdef'"#.to_string(),
+            r#""ab"cdefgh" 'it"s fine' "esc\"aped here" 'q'"#.to_string(),
+            r#"'short' "" '' "ünïcödé" 'tail without end"#.to_string(),
+            format!("\"{long}\" 'after the long one'"),
+            format!("\"{}\"", "y".repeat(2000)),
+        ];
+        for line in &lines {
+            let expected: Vec<(usize, &str)> = re
+                .find_iter(line)
+                .map(|m| (m.start(), &m.as_str()[1..m.as_str().len() - 1]))
+                .collect();
+            assert_eq!(quoted_strings(line), expected, "{line}");
+        }
+    }
 }

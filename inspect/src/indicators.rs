@@ -38,6 +38,18 @@ static KEY_LIKE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// Every needle of [`CREDENTIAL_PATHS`] and [`PAYLOADS`] in one literal automaton: most
+/// string constants hold none, and one search rules them all out where a substring search
+/// per needle made string scanning the largest cost after parsing and the tree walk.
+static ANY_NEEDLE: LazyLock<Regex> = LazyLock::new(|| {
+    let needles: Vec<String> = CREDENTIAL_PATHS
+        .iter()
+        .map(|(needle, _)| regex::escape(needle))
+        .chain(PAYLOADS.iter().map(|(needle, ..)| regex::escape(needle)))
+        .collect();
+    Regex::new(&needles.join("|")).expect("escaped literals")
+});
+
 /// Public-IP lookup services (host fingerprinting over the network).
 const IP_LOOKUP: &[&str] = &[
     "checkip.amazonaws.com",
@@ -507,6 +519,9 @@ pub fn scan_string(s: &str) -> Vec<Finding> {
         if let Some(f) = classify_endpoint(&url, &host) {
             out.push(f);
         }
+    }
+    if !ANY_NEEDLE.is_match(&lower) {
+        return out;
     }
     for (needle, what) in CREDENTIAL_PATHS {
         if lower.contains(needle) && credential_context(&lower, needle) {
