@@ -4088,7 +4088,8 @@ impl<'a> Analyzer<'a> {
                 .any(|r| r == &start.target || r.ends_with(&format!(".{}", start.target)));
             if sends {
                 let message = format!(
-                    "starts a background {} running {}() which sends data over the network (started from {})",
+                    "starts a background {} running {}() which sends data over the network \
+                     (started from {})",
                     start.what, start.target, start.function
                 );
                 let line = start.line;

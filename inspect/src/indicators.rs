@@ -626,9 +626,9 @@ pub fn is_key_like(s: &str) -> bool {
 
 /// Whether a string is a lookup host for the public IP (used to taint the response).
 pub fn is_ip_lookup(s: &str) -> bool {
-    hosts_and_urls(s)
-        .iter()
-        .any(|(url, host)| matches!(classify_endpoint(url, host), Some(f) if f.code == "public-ip-lookup"))
+    hosts_and_urls(s).iter().any(|(url, host)| {
+        classify_endpoint(url, host).is_some_and(|f| f.code == "public-ip-lookup")
+    })
 }
 
 #[cfg(test)]

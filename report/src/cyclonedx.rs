@@ -334,7 +334,11 @@ mod tests {
     /// The same purl twice: once from the registry (a lockfile), once as a path
     /// dependency somewhere else.
     fn inventory() -> Inventory {
-        let location = |path: &str| serde_json::json!([{"root": 0, "path": path, "collector": "package-lock-json", "line": 7}]);
+        let location = |path: &str| {
+            serde_json::json!([
+                {"root": 0, "path": path, "collector": "package-lock-json", "line": 7}
+            ])
+        };
         let package = |source: &str, path: &str| {
             serde_json::json!({
                 "ecosystem": "npm", "name": "left-padder", "normalized_name": "left-padder",

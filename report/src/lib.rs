@@ -1,7 +1,7 @@
 //! The `report` stage: one scan report value, many renderings, one exit status.
 //!
-//! Every format — the human table, JSON, SARIF 2.1.0, Markdown, CycloneDX — is rendered from the same
-//! [`ScanReport`], and the exit status is computed from it by [`exit_status`], never by a
+//! Every format — the human table, JSON, SARIF 2.1.0, Markdown, CycloneDX — is rendered from
+//! the same [`ScanReport`], and the exit status is computed from it by [`exit_status`], never by a
 //! renderer. Scan errors are part of every format: a scan that could not read something
 //! never looks clean.
 

@@ -137,8 +137,8 @@ impl Store {
     /// Stores the registration of a host of API key `key_id` with its packages and
     /// findings, replacing its previous one, unless the key's hosts would then hold more
     /// than `max_assets` packages. Packages are counted once per (ecosystem, normalized
-    /// name, version); a repeated one is stored once. Drift and new findings are computed against the
-    /// previous registration inside the same write transaction, so two registrations of
+    /// name, version); a repeated one is stored once. Drift and new findings are computed
+    /// against the previous registration inside the same write transaction, so two registrations of
     /// one key cannot both slip under the cap.
     ///
     /// # Errors
@@ -242,8 +242,9 @@ impl Store {
         {
             let mut insert = tx
                 .prepare(
-                    "INSERT OR IGNORE INTO host_packages (host, ecosystem, name, normalized, version,
-                         purl, cpe, exposure, exposed, runtime)
+                    "INSERT OR IGNORE INTO host_packages
+                         (host, ecosystem, name, normalized, version,
+                          purl, cpe, exposure, exposed, runtime)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 )
                 .map_err(&err)?;

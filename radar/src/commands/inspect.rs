@@ -207,11 +207,22 @@ fn sarif(report: &Report) -> serde_json::Value {
                 json!({
                     "ruleId": s.code,
                     "level": level,
-                    "message": { "text": format!("{} ({} {}: {})", s.message, p.name, p.version, p.verdict.as_str()) },
+                    "message": {
+                        "text": format!(
+                            "{} ({} {}: {})",
+                            s.message,
+                            p.name,
+                            p.version,
+                            p.verdict.as_str()
+                        )
+                    },
                     "locations": [{
                         "physicalLocation": {
                             "artifactLocation": { "uri": uri },
-                            "region": { "startLine": s.line.max(1), "snippet": { "text": s.excerpt } }
+                            "region": {
+                                "startLine": s.line.max(1),
+                                "snippet": { "text": s.excerpt }
+                            }
                         }
                     }],
                     "properties": {
@@ -229,7 +240,10 @@ fn sarif(report: &Report) -> serde_json::Value {
     let notifications: Vec<serde_json::Value> = report
         .errors
         .iter()
-        .map(|e| json!({ "level": "error", "message": { "text": format!("{}: {}", e.path, e.message) } }))
+        .map(|e| {
+            let text = format!("{}: {}", e.path, e.message);
+            json!({ "level": "error", "message": { "text": text } })
+        })
         .collect();
 
     json!({

@@ -1,6 +1,6 @@
 //! `radar inventory [PATH...] | --image FILE | --rootfs DIR | --sbom FILE`: lists the
 //! packages found. Exit 0, or 4 when some file could not be read or parsed (the inventory
-//! is incomplete); 2 on a usage error. The renderers stay small here until the `report` crate owns them.
+//! is incomplete); 2 on a usage error.
 
 use std::io::Write;
 use std::process::ExitCode;
