@@ -13,7 +13,7 @@ use inventory::{Inventory, Package};
 use matcher::Finding;
 use serde_json::{json, Map, Value};
 
-use crate::{by_advisory, join_root, ScanReport};
+use crate::{by_advisory, ScanReport};
 
 /// What a BOM says about its own making; the caller provides it so that rendering stays a
 /// pure function of the inventory and findings.
@@ -291,7 +291,7 @@ fn inspection_properties(report: &ScanReport) -> Vec<Value> {
     let mut properties = vec![property("radar:inspection", &counts)];
     properties.extend(inspection.flagged().map(|p| {
         let r = &p.report;
-        let place = join_root(&p.root, &p.location);
+        let place = p.location_line();
         let value = format!(
             "{}@{} {} (score {}) at {place}: {}",
             r.name,
