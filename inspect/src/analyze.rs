@@ -213,6 +213,16 @@ pub fn analyze_file(file: &SourceFile, limits: &Limits, documented: &str) -> Out
         });
     }
 
+    // Most library files name nothing the analysis reacts to (see `triage`); setup scripts
+    // are always parsed, since what they do runs at install time.
+    if limits.triage
+        && lang == Lang::Python
+        && name != "setup.py"
+        && !crate::triage::python_may_signal(&text)
+    {
+        return outcome;
+    }
+
     let timeout = Duration::from_millis(limits.parse_timeout_ms);
     match lang::parse(lang, &text, timeout) {
         Ok(tree) => {
@@ -442,7 +452,7 @@ struct Analyzer<'a> {
 }
 
 /// Names whose last segment marks a network send. (segment pattern, all languages)
-const NET_SINKS: &[&str] = &[
+pub(crate) const NET_SINKS: &[&str] = &[
     "requests.get",
     "requests.post",
     "requests.put",
@@ -548,7 +558,7 @@ const DNS_SINKS: &[&str] = &[
 ];
 
 /// Calls that run a command.
-const CMD_SINKS: &[&str] = &[
+pub(crate) const CMD_SINKS: &[&str] = &[
     "os.system",
     "os.popen",
     "os.execv",
@@ -604,8 +614,19 @@ const CMD_SINKS: &[&str] = &[
     "spawn",
 ];
 
+/// The setuptools commands whose classes a setup script may override to run at install
+/// (with `bdist_egg` for subclasses and `bdist_wheel` for `cmdclass` entries).
+pub(crate) const SETUP_COMMANDS: &[&str] = &[
+    "install",
+    "develop",
+    "egg_info",
+    "build_py",
+    "build_ext",
+    "sdist",
+];
+
 /// Calls that evaluate code.
-const EVAL_SINKS: &[&str] = &[
+pub(crate) const EVAL_SINKS: &[&str] = &[
     "exec",
     "eval",
     "compile",
@@ -628,7 +649,7 @@ const EVAL_SINKS: &[&str] = &[
 ];
 
 /// Calls whose result is decoded data.
-const DECODERS: &[&str] = &[
+pub(crate) const DECODERS: &[&str] = &[
     "b64decode",
     "b32decode",
     "b16decode",
@@ -3588,18 +3609,14 @@ impl<'a> Analyzer<'a> {
                     .field(self.fields, "arguments")
                     .map(|a| self.text(a).to_string())
                     .unwrap_or_default();
-                let overrides: Vec<&str> = [
-                    "install",
-                    "develop",
-                    "egg_info",
-                    "build_py",
-                    "build_ext",
-                    "sdist",
-                    "bdist_wheel",
-                ]
-                .into_iter()
-                .filter(|c| text.contains(&format!("\"{c}\"")) || text.contains(&format!("'{c}'")))
-                .collect();
+                let overrides: Vec<&str> = SETUP_COMMANDS
+                    .iter()
+                    .copied()
+                    .chain(["bdist_wheel"])
+                    .filter(|c| {
+                        text.contains(&format!("\"{c}\"")) || text.contains(&format!("'{c}'"))
+                    })
+                    .collect();
                 let _ = v;
                 if !overrides.is_empty() {
                     self.emit(
@@ -3938,22 +3955,15 @@ impl<'a> Analyzer<'a> {
             .field(self.fields, "superclasses")
             .map(|s| self.text(s).to_string())
             .unwrap_or_default();
-        let commands = [
-            "install",
-            "develop",
-            "egg_info",
-            "build_py",
-            "build_ext",
-            "sdist",
-            "bdist_egg",
-        ];
         let overrides = supers
             .trim_matches(['(', ')'])
             .split(',')
             .map(|s| s.trim())
             .any(|s| {
                 let last = s.rsplit('.').next().unwrap_or(s);
-                commands.contains(&last) || last.starts_with("install") && last.len() < 14
+                SETUP_COMMANDS.contains(&last)
+                    || last == "bdist_egg"
+                    || last.starts_with("install") && last.len() < 14
             });
         if overrides {
             let body = node

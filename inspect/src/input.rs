@@ -28,6 +28,9 @@ pub struct Limits {
     pub max_parse_bytes: usize,
     /// Most milliseconds one file may spend in the parser.
     pub parse_timeout_ms: u64,
+    /// Skip parsing Python files that name nothing the analysis reacts to (see
+    /// [`crate::triage`]); off means every file is parsed.
+    pub triage: bool,
 }
 
 impl Default for Limits {
@@ -41,6 +44,7 @@ impl Default for Limits {
             // are API clients of several MB); its strings are still scanned line by line.
             max_parse_bytes: 256 * 1024,
             parse_timeout_ms: 2_000,
+            triage: true,
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod indicators;
 pub mod input;
 pub mod lang;
 pub mod manifest;
+pub mod triage;
 pub mod typosquat;
 pub mod verdict;
 

@@ -53,14 +53,20 @@ pub struct InspectArgs {
     /// Password for encrypted zip archives.
     #[arg(long, env = "RADAR_ZIP_PASSWORD", hide_env_values = true)]
     pub zip_password: Option<String>,
+
+    /// Parse every Python file into a syntax tree, also those whose text names nothing
+    /// the analysis reacts to (slower; by default those are triaged out unparsed).
+    #[arg(long)]
+    pub parse_all: bool,
 }
 
 /// Runs `radar inspect`.
 pub fn run(args: InspectArgs, global: &Global) -> anyhow::Result<ExitCode> {
-    let options = Options {
+    let mut options = Options {
         zip_password: args.zip_password.clone(),
         ..Options::default()
     };
+    options.limits.triage = !args.parse_all;
 
     // Inputs are independent: inspect them on all cores, keeping the order of the paths.
     let results = inspect_all(&args.paths, &options, global.quiet);
