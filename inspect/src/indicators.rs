@@ -392,6 +392,11 @@ const PAYLOADS: &[(&str, &str, Severity, &str)] = &[
 /// The URLs and hosts in `s`.
 pub fn hosts_and_urls(s: &str) -> Vec<(String, String)> {
     let mut found = Vec::new();
+
+    // Both patterns need one of these; most strings in code have neither.
+    if !s.contains('.') && !s.contains("://") {
+        return found;
+    }
     for m in URL.find_iter(s) {
         let url = m.as_str().trim_end_matches([')', ',', ';', '.', ']']);
         found.push((url.to_string(), url_host(url)));

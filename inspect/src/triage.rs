@@ -16,6 +16,7 @@
 //! separate variables of a file that names none of the anchors.
 
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use crate::analyze::{self, unescape};
@@ -113,39 +114,46 @@ const ANCHORS: &[&str] = &[
 /// `re.compile` and `cursor.exec` (see `check_exec`).
 const BARE_ANCHORS: &[&str] = &["exec", "compile"];
 
-/// Module names `getattr` reaches sensitive members of (`is_sensitive_module`).
-const SENSITIVE_MODULES: &[&str] = &[
-    "os",
-    "process",
-    "child_process",
-    "subprocess",
-    "builtins",
-    "__builtins__",
-    "socket",
-    "http",
-    "https",
-    "net",
-    "fs",
-    "ctypes",
-];
-
-/// Words that count only together (the qualified names and combinations the analysis
-/// matches), each a bit of [`Lexer::words`].
-const PAIR_WORDS: &[&str] = &[
-    "getattr", "__dict__", "platform", "node", "document", "cookie", "os", "hostname", "chr",
-    "join", "process", "env", "globals", "locals",
-];
-
-/// A bit of [`Lexer::words`] outside [`PAIR_WORDS`]: one of [`SENSITIVE_MODULES`].
-const SENSITIVE_MODULE: u32 = 1 << PAIR_WORDS.len();
+/// Bits of [`Lexer::words`]: words that count only together (the qualified names and
+/// combinations the analysis matches).
+const GETATTR: u32 = 1;
+const DICT: u32 = 1 << 1;
+const PLATFORM: u32 = 1 << 2;
+const NODE: u32 = 1 << 3;
+const DOCUMENT: u32 = 1 << 4;
+const COOKIE: u32 = 1 << 5;
+const OS: u32 = 1 << 6;
+const HOSTNAME: u32 = 1 << 7;
+const CHR: u32 = 1 << 8;
+const JOIN: u32 = 1 << 9;
+const PROCESS: u32 = 1 << 10;
+const ENV: u32 = 1 << 11;
+const GLOBALS: u32 = 1 << 12;
+/// A module `getattr` reaches sensitive members of (`is_sensitive_module`).
+const SENSITIVE_MODULE: u32 = 1 << 13;
 /// A literal with `\x` escapes, or naming `__builtins__` (`globals()['\x65val']`).
-const ESCAPED_OR_BUILTINS: u32 = SENSITIVE_MODULE << 1;
+const ESCAPED_OR_BUILTINS: u32 = 1 << 14;
 
+/// The bits a word sets. A `match` rather than a set: it runs for every identifier.
 fn bit(word: &str) -> u32 {
-    PAIR_WORDS
-        .iter()
-        .position(|w| *w == word)
-        .map_or(0, |i| 1 << i)
+    match word {
+        "getattr" => GETATTR,
+        "__dict__" => DICT,
+        "platform" => PLATFORM,
+        "node" => NODE,
+        "document" => DOCUMENT,
+        "cookie" => COOKIE,
+        "os" => OS | SENSITIVE_MODULE,
+        "hostname" => HOSTNAME,
+        "chr" => CHR,
+        "join" => JOIN,
+        "process" => PROCESS | SENSITIVE_MODULE,
+        "env" => ENV,
+        "globals" | "locals" => GLOBALS,
+        "child_process" | "subprocess" | "builtins" | "__builtins__" | "socket" | "http"
+        | "https" | "net" | "fs" | "ctypes" => SENSITIVE_MODULE,
+        _ => 0,
+    }
 }
 
 /// The combinations: each needs every bit of one of its masks, with what it stands for.
@@ -153,22 +161,19 @@ fn pair_rules() -> [(u32, &'static str); 8] {
     [
         // `getattr(os, ...)`, `os.__dict__[...]` (`check_obfuscated_call`, `check_subscript`).
         (
-            bit("getattr") | SENSITIVE_MODULE,
+            GETATTR | SENSITIVE_MODULE,
             "`getattr` on a sensitive module",
         ),
-        (
-            bit("__dict__") | SENSITIVE_MODULE,
-            "`__dict__` of a sensitive module",
-        ),
+        (DICT | SENSITIVE_MODULE, "`__dict__` of a sensitive module"),
         // `platform.node()` (the hostname), `document.cookie`, Node's `os.hostname()`.
-        (bit("platform") | bit("node"), "`platform.node`"),
-        (bit("document") | bit("cookie"), "`document.cookie`"),
-        (bit("os") | bit("hostname"), "`os.hostname`"),
+        (PLATFORM | NODE, "`platform.node`"),
+        (DOCUMENT | COOKIE, "`document.cookie`"),
+        (OS | HOSTNAME, "`os.hostname`"),
         // `"".join(chr(c) for c in codes)`, `process.env`.
-        (bit("chr") | bit("join"), "`join` of `chr`"),
-        (bit("process") | bit("env"), "`process.env`"),
+        (CHR | JOIN, "`join` of `chr`"),
+        (PROCESS | ENV, "`process.env`"),
         (
-            bit("globals") | ESCAPED_OR_BUILTINS,
+            GLOBALS | ESCAPED_OR_BUILTINS,
             "`globals()` with an escaped key",
         ),
     ]
@@ -216,7 +221,33 @@ fn anchor_of(pattern: &'static str) -> &'static str {
     segments[i]
 }
 
-static ANCHOR_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+/// FNV-1a: the anchor set is looked up once per identifier of every file, where SipHash's
+/// protection against chosen keys buys nothing (the keys are fixed) and costs time.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FnvBuild = BuildHasherDefault<Fnv>;
+
+static ANCHOR_SET: LazyLock<HashSet<&'static str, FnvBuild>> = LazyLock::new(|| {
     let sinks = analyze::CMD_SINKS
         .iter()
         .chain(analyze::EVAL_SINKS)
@@ -255,12 +286,7 @@ pub fn parse_reason(text: &str) -> Option<String> {
     if lexer.found.is_some() {
         return lexer.found;
     }
-    let locals_as_globals = if lexer.words & bit("locals") != 0 {
-        bit("globals")
-    } else {
-        0
-    };
-    let words = lexer.words | locals_as_globals;
+    let words = lexer.words;
     pair_rules()
         .into_iter()
         .find(|(mask, _)| words & mask == *mask)
@@ -286,7 +312,7 @@ struct Lexer<'a> {
     group_parts: usize,
     /// Why the file needs a parse, once that is known.
     found: Option<String>,
-    /// The [`PAIR_WORDS`] seen, as identifiers or name-like literals, and the other bits.
+    /// The pair words ([`bit`]) seen, as identifiers or name-like literals.
     words: u32,
     /// Open brackets: a newline inside them does not end the statement.
     depth: usize,
@@ -443,12 +469,23 @@ impl<'a> Lexer<'a> {
         }
 
         // Imports the analysis reports (`check_import`), matched lowercased as it does.
-        let lower = name.to_ascii_lowercase();
-        if lower.contains("pytransform")
-            || lower.contains("pyarmor")
-            || lower.starts_with("clipboard")
-            || lower.starts_with("browser_cookie3")
-            || lower.starts_with("pynput")
+        let has = |needle: &str| {
+            name.len() >= needle.len()
+                && name
+                    .as_bytes()
+                    .windows(needle.len())
+                    .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+        };
+        let starts = |prefix: &str| {
+            name.get(..prefix.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+        };
+        if name.len() >= 6
+            && (has("pytransform")
+                || has("pyarmor")
+                || starts("clipboard")
+                || starts("browser_cookie3")
+                || starts("pynput"))
         {
             self.found = Some(format!("imports `{name}`"));
             return;
@@ -495,9 +532,6 @@ impl<'a> Lexer<'a> {
 
     fn note_word(&mut self, word: &str) {
         self.words |= bit(word);
-        if SENSITIVE_MODULES.contains(&word) {
-            self.words |= SENSITIVE_MODULE;
-        }
     }
 
     /// A string literal opening at `quote`; `prefix` is its lowercased prefix, `statement`
@@ -538,7 +572,8 @@ impl<'a> Lexer<'a> {
             self.other(Prev::Other);
             return;
         }
-        let content = String::from_utf8_lossy(&self.src[body..end]).into_owned();
+        let src = self.src;
+        let content = String::from_utf8_lossy(&src[body..end]);
 
         // An f-string's replacement fields are code: their names count as identifiers.
         if prefix.contains('f') && content.contains('{') {
@@ -679,13 +714,16 @@ fn literal_reason(s: &str) -> Option<&'static str> {
 
     // Codec names (`codecs.decode(x, "rot13")`, `s.decode("base64")`, `cp1026`), a binary
     // write mode, and `python -c` argument vectors.
-    let lower = trimmed.to_ascii_lowercase();
-    let codec = lower.replace(['_', '-'], "");
-    if matches!(
-        codec.as_str(),
-        "base64" | "hex" | "rot13" | "zlib" | "bz2" | "uu" | "hexcodec" | "base64codec"
-    ) || lower.starts_with("cp10")
-        || lower.starts_with("cp50")
+    let short = trimmed.len() <= 13;
+    let codec = || trimmed.to_ascii_lowercase().replace(['_', '-'], "");
+    if short
+        && matches!(
+            codec().as_str(),
+            "base64" | "hex" | "rot13" | "zlib" | "bz2" | "uu" | "hexcodec" | "base64codec"
+        )
+        || trimmed
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("cp10") || p.eq_ignore_ascii_case("cp50"))
         || s == "-c"
         || s.len() <= 4
             && s.contains('b')
