@@ -648,6 +648,9 @@ pub(crate) const EVAL_SINKS: &[&str] = &[
     "binding.eval",
 ];
 
+/// Evaluators only JavaScript has: Python's `Function` is an ordinary class (SymPy's).
+pub(crate) const JS_ONLY_EVAL_SINKS: &[&str] = &["Function"];
+
 /// Calls whose result is decoded data.
 pub(crate) const DECODERS: &[&str] = &[
     "b64decode",
@@ -2738,7 +2741,9 @@ impl<'a> Analyzer<'a> {
         kwargs: &[(String, Val)],
         line: usize,
     ) {
-        let is_eval = (ends_with_any(q, EVAL_SINKS) && !(self.lang == Lang::Ruby && q == "exec"))
+        let is_eval = (ends_with_any(q, EVAL_SINKS)
+            && !(self.lang == Lang::Ruby && q == "exec")
+            && (self.lang.is_js() || !ends_with_any(q, JS_ONLY_EVAL_SINKS)))
             || (q == "Function" && node.kind() == "new_expression");
         let python_c = vals.iter().any(|v| {
             v.list.len() >= 3
@@ -4492,7 +4497,19 @@ fn hex_decode(s: &str) -> Option<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
-    use super::quoted_strings;
+    use super::{analyze_source, quoted_strings};
+
+    /// `Function(x)` evaluates code in JavaScript; in Python it is a class like any other.
+    #[test]
+    fn function_evaluates_code_only_in_javascript() {
+        let js = analyze_source("pkg/index.js", "const f = Function(body);\n");
+        assert!(js.iter().any(|s| s.code == "dynamic-code-exec"), "{js:?}");
+        let py = analyze_source(
+            "pkg/core.py",
+            "from sympy import Function\nf = Function(name)\n",
+        );
+        assert!(py.is_empty(), "{py:?}");
+    }
 
     /// The hand-written scan finds exactly what the regex it replaced finds.
     #[test]

@@ -74,7 +74,6 @@ const ANCHORS: &[&str] = &[
     "d3dshot",
     // Reflection and dynamic imports.
     "__import__",
-    "__getattribute__",
     "Reflect",
     "fromCharCode",
     // Calls reported on their own (`check_misc_calls`, `check_class`, `check_decorator`).
@@ -133,6 +132,7 @@ const GLOBALS: u32 = 1 << 12;
 const SENSITIVE_MODULE: u32 = 1 << 13;
 /// A literal with `\x` escapes, or naming `__builtins__` (`globals()['\x65val']`).
 const ESCAPED_OR_BUILTINS: u32 = 1 << 14;
+const GETATTRIBUTE: u32 = 1 << 15;
 
 /// The bits a word sets. A `match` rather than a set: it runs for every identifier.
 fn bit(word: &str) -> u32 {
@@ -150,6 +150,7 @@ fn bit(word: &str) -> u32 {
         "process" => PROCESS | SENSITIVE_MODULE,
         "env" => ENV,
         "globals" | "locals" => GLOBALS,
+        "__getattribute__" => GETATTRIBUTE,
         "child_process" | "subprocess" | "builtins" | "__builtins__" | "socket" | "http"
         | "https" | "net" | "fs" | "ctypes" => SENSITIVE_MODULE,
         _ => 0,
@@ -157,14 +158,19 @@ fn bit(word: &str) -> u32 {
 }
 
 /// The combinations: each needs every bit of one of its masks, with what it stands for.
-fn pair_rules() -> [(u32, &'static str); 8] {
+fn pair_rules() -> [(u32, &'static str); 9] {
     [
-        // `getattr(os, ...)`, `os.__dict__[...]` (`check_obfuscated_call`, `check_subscript`).
+        // `getattr(os, ...)`, `os.__dict__[...]`, `os.__getattribute__(...)`
+        // (`check_obfuscated_call`, `check_subscript`).
         (
             GETATTR | SENSITIVE_MODULE,
             "`getattr` on a sensitive module",
         ),
         (DICT | SENSITIVE_MODULE, "`__dict__` of a sensitive module"),
+        (
+            GETATTRIBUTE | SENSITIVE_MODULE,
+            "`__getattribute__` of a sensitive module",
+        ),
         // `platform.node()` (the hostname), `document.cookie`, Node's `os.hostname()`.
         (PLATFORM | NODE, "`platform.node`"),
         (DOCUMENT | COOKIE, "`document.cookie`"),
@@ -256,6 +262,7 @@ static ANCHOR_SET: LazyLock<HashSet<&'static str, FnvBuild>> = LazyLock::new(|| 
                 .iter()
                 .filter(|d| !TAINT_ONLY_DECODERS.contains(d)),
         )
+        .filter(|p| !analyze::JS_ONLY_EVAL_SINKS.contains(p))
         .map(|p| anchor_of(p))
         .filter(|a| !BARE_ANCHORS.contains(a));
     ANCHORS
