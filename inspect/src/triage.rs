@@ -133,11 +133,12 @@ const SENSITIVE_MODULE: u32 = 1 << 13;
 /// A literal with `\x` escapes, or naming `__builtins__` (`globals()['\x65val']`).
 const ESCAPED_OR_BUILTINS: u32 = 1 << 14;
 const GETATTRIBUTE: u32 = 1 << 15;
+/// `importlib.import_module("os")` names its result after the module.
+const IMPORT_MODULE: u32 = 1 << 16;
 
 /// The bits a word sets. A `match` rather than a set: it runs for every identifier.
 fn bit(word: &str) -> u32 {
     match word {
-        "getattr" => GETATTR,
         "__dict__" => DICT,
         "platform" => PLATFORM,
         "node" => NODE,
@@ -151,6 +152,7 @@ fn bit(word: &str) -> u32 {
         "env" => ENV,
         "globals" | "locals" => GLOBALS,
         "__getattribute__" => GETATTRIBUTE,
+        "import_module" => IMPORT_MODULE,
         "child_process" | "subprocess" | "builtins" | "__builtins__" | "socket" | "http"
         | "https" | "net" | "fs" | "ctypes" => SENSITIVE_MODULE,
         _ => 0,
@@ -293,7 +295,10 @@ pub fn parse_reason(text: &str) -> Option<String> {
     if lexer.found.is_some() {
         return lexer.found;
     }
-    let words = lexer.words;
+    let mut words = lexer.words;
+    if lexer.getattr_on_module() {
+        words |= GETATTR;
+    }
     pair_rules()
         .into_iter()
         .find(|(mask, _)| words & mask == *mask)
@@ -325,6 +330,17 @@ struct Lexer<'a> {
     depth: usize,
     /// Whether no token has been seen yet on this logical line.
     line_start: bool,
+    /// The dotted name being read (`self.mod`), and the one just before a bare `=`.
+    dotted: String,
+    assigned: Option<String>,
+    /// Whether the last token was a sensitive module name, or `as` after one.
+    after_module: bool,
+    after_module_as: bool,
+    /// Names bound to a sensitive module (`import os as o`, `self.m = os`).
+    module_aliases: HashSet<String>,
+    /// The first arguments of `getattr` calls when they are names; whether any is not.
+    getattr_targets: Vec<String>,
+    getattr_other_target: bool,
 }
 
 impl<'a> Lexer<'a> {
@@ -339,6 +355,13 @@ impl<'a> Lexer<'a> {
             words: 0,
             depth: 0,
             line_start: true,
+            dotted: String::new(),
+            assigned: None,
+            after_module: false,
+            after_module_as: false,
+            module_aliases: HashSet::new(),
+            getattr_targets: Vec::new(),
+            getattr_other_target: false,
         }
     }
 
@@ -389,6 +412,17 @@ impl<'a> Lexer<'a> {
                     self.at += 1;
                     self.other(Prev::Dot);
                 }
+                b'=' => {
+                    let before = self.at.checked_sub(1).map(|i| self.src[i]);
+                    let bare = self.src.get(self.at + 1) != Some(&b'=')
+                        && !before.is_some_and(|c| b"=!<>+-*/%&|^:@~".contains(&c));
+                    let name = std::mem::take(&mut self.dotted);
+                    self.at += 1;
+                    self.other(Prev::Other);
+                    if bare && !name.is_empty() {
+                        self.assigned = Some(name);
+                    }
+                }
                 b'+' => {
                     self.at += 1;
                     let next = if self.prev == Prev::Literal {
@@ -420,6 +454,12 @@ impl<'a> Lexer<'a> {
     fn other(&mut self, prev: Prev) {
         self.flush();
         self.prev = prev;
+        if prev != Prev::Dot {
+            self.dotted.clear();
+        }
+        self.assigned = None;
+        self.after_module = false;
+        self.after_module_as = false;
     }
 
     fn identifier(&mut self) {
@@ -449,12 +489,50 @@ impl<'a> Lexer<'a> {
         }
 
         let after_dot = self.prev == Prev::Dot;
+        let mut dotted = std::mem::take(&mut self.dotted);
+        let assigned = self.assigned.take();
+        let after_module = self.after_module;
+        let after_module_as = self.after_module_as;
         self.other(Prev::Other);
         let Ok(name) = std::str::from_utf8(raw) else {
             self.found = Some("an identifier that is not UTF-8".into());
             return;
         };
+        if !after_dot {
+            dotted.clear();
+        } else if !dotted.is_empty() {
+            dotted.push('.');
+        }
+        dotted.push_str(name);
+        self.note_binding(name, assigned, after_module, after_module_as);
+        self.dotted = dotted;
         self.check_name(name, after_dot);
+    }
+
+    /// Follows the bindings that give a name a sensitive module's value in the analysis:
+    /// `import os as o` (an alias) and `o = os` (a variable named after its value).
+    fn note_binding(
+        &mut self,
+        name: &str,
+        assigned: Option<String>,
+        after_module: bool,
+        after_module_as: bool,
+    ) {
+        let module = bit(name) & SENSITIVE_MODULE != 0;
+        if after_module_as {
+            self.module_aliases.insert(name.to_string());
+        }
+        if let Some(target) = assigned {
+            let next = self.src[self.at..]
+                .iter()
+                .find(|c| !matches!(c, b' ' | b'\t'))
+                .copied();
+            if module && !matches!(next, Some(b'.' | b'(' | b'[')) {
+                self.module_aliases.insert(target);
+            }
+        }
+        self.after_module = module;
+        self.after_module_as = after_module && name == "as";
     }
 
     fn check_name(&mut self, name: &str, after_dot: bool) {
@@ -505,16 +583,18 @@ impl<'a> Lexer<'a> {
             return;
         }
 
-        // `getattr(self, name)` reads the object's own attribute; only another first
-        // argument can be a module.
-        if name == "getattr" && self.first_argument_is_self() {
-            return;
+        // `getattr(x, name)` matters when `x` is a sensitive module: remember what `x` is.
+        if name == "getattr" {
+            match self.first_argument() {
+                Some(target) => self.getattr_targets.push(target),
+                None => self.getattr_other_target = true,
+            }
         }
         self.note_word(name);
     }
 
-    /// Whether the call that follows passes `self` or `cls` as its first argument.
-    fn first_argument_is_self(&self) -> bool {
+    /// The first argument of the call that follows, when it is a (dotted) name.
+    fn first_argument(&self) -> Option<String> {
         let rest = &self.src[self.at..];
         let mut i = 0;
         let skip = |i: &mut usize| {
@@ -524,17 +604,30 @@ impl<'a> Lexer<'a> {
         };
         skip(&mut i);
         if rest.get(i) != Some(&b'(') {
-            return false;
+            return None;
         }
         i += 1;
         skip(&mut i);
         let start = i;
-        while i < rest.len() && (rest[i] == b'_' || rest[i].is_ascii_alphanumeric()) {
+        while i < rest.len()
+            && (rest[i] == b'_' || rest[i] == b'.' || rest[i].is_ascii_alphanumeric())
+        {
             i += 1;
         }
-        let word = &rest[start..i];
+        let name = std::str::from_utf8(&rest[start..i]).ok()?.to_string();
         skip(&mut i);
-        (word == b"self" || word == b"cls") && rest.get(i) == Some(&b',')
+        (!name.is_empty() && rest.get(i) == Some(&b',')).then_some(name)
+    }
+
+    /// Whether some `getattr` call may reach a sensitive module (`check_obfuscated_call`
+    /// names its first argument's value, through imports and assignments).
+    fn getattr_on_module(&self) -> bool {
+        self.getattr_other_target
+            || self.words & IMPORT_MODULE != 0
+            || self
+                .getattr_targets
+                .iter()
+                .any(|t| bit(t) & SENSITIVE_MODULE != 0 || self.module_aliases.contains(t))
     }
 
     fn note_word(&mut self, word: &str) {
@@ -824,6 +917,11 @@ class Model:
             "import socket\nh = socket.gethostname()\n",
             "x = __import__(name)\n",
             "import os\nf = getattr(os, 'sys' + 'tem')\n",
+            "import os as o\nf = getattr(o, name)\n",
+            "import os\nself.m = os\nf = getattr(self.m, name)\n",
+            "import importlib\nm = importlib.import_module('os')\nf = getattr(m, name)\n",
+            "f = getattr(__import__('os'), name)\n",
+            "import os\nf = getattr(mods['os'], name)\n",
             "_0x1f2e = 1\n",
             "class C(install):\n    def run(self): pass\n",
             "setup(cmdclass={'install': C})\n",
@@ -850,6 +948,14 @@ class Model:
         ] {
             assert!(python_may_signal(src), "{src}");
         }
+    }
+
+    #[test]
+    fn getattr_on_other_objects_needs_no_parse() {
+        let src = "import os\npath = os.path.join(a, b)\nv = getattr(obj, name)\n";
+        assert!(!python_may_signal(src));
+        let src = "import os\nm = os.path\nv = getattr(m, name)\n";
+        assert!(!python_may_signal(src));
     }
 
     #[test]
