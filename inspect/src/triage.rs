@@ -255,8 +255,9 @@ impl Hasher for Fnv {
 
 type FnvBuild = BuildHasherDefault<Fnv>;
 
-static ANCHOR_SET: LazyLock<HashSet<&'static str, FnvBuild>> = LazyLock::new(|| {
-    let sinks = analyze::CMD_SINKS
+/// The tails of the command, evaluator and decoder tables (see [`anchor_of`]).
+static SINK_ANCHORS: LazyLock<HashSet<&'static str, FnvBuild>> = LazyLock::new(|| {
+    analyze::CMD_SINKS
         .iter()
         .chain(analyze::EVAL_SINKS)
         .chain(
@@ -266,12 +267,16 @@ static ANCHOR_SET: LazyLock<HashSet<&'static str, FnvBuild>> = LazyLock::new(|| 
         )
         .filter(|p| !analyze::JS_ONLY_EVAL_SINKS.contains(p))
         .map(|p| anchor_of(p))
-        .filter(|a| !BARE_ANCHORS.contains(a));
+        .filter(|a| !BARE_ANCHORS.contains(a))
+        .collect()
+});
+
+static ANCHOR_SET: LazyLock<HashSet<&'static str, FnvBuild>> = LazyLock::new(|| {
     ANCHORS
         .iter()
         .chain(analyze::SETUP_COMMANDS)
         .copied()
-        .chain(sinks)
+        .chain(SINK_ANCHORS.iter().copied())
         .collect()
 });
 
@@ -536,7 +541,11 @@ impl<'a> Lexer<'a> {
     }
 
     fn check_name(&mut self, name: &str, after_dot: bool) {
-        if ANCHOR_SET.contains(name) || !after_dot && BARE_ANCHORS.contains(&name) {
+        // A sink called with no arguments (`model.eval()`, `platform.system()`) has nothing
+        // to run, and `check_exec` reports nothing for it.
+        let bare = !after_dot && BARE_ANCHORS.contains(&name);
+        let sink = bare || SINK_ANCHORS.contains(name) && !ANCHORS.contains(&name);
+        if (ANCHOR_SET.contains(name) || bare) && !(sink && self.called_without_arguments()) {
             self.found = Some(format!("names `{name}`"));
             return;
         }
@@ -591,6 +600,14 @@ impl<'a> Lexer<'a> {
             }
         }
         self.note_word(name);
+    }
+
+    /// Whether `()` follows.
+    fn called_without_arguments(&self) -> bool {
+        let mut rest = self.src[self.at..]
+            .iter()
+            .filter(|c| !matches!(c, b' ' | b'\t' | b'\r' | b'\n'));
+        rest.next() == Some(&b'(') && rest.next() == Some(&b')')
     }
 
     /// The first argument of the call that follows, when it is a (dotted) name.
@@ -948,6 +965,15 @@ class Model:
         ] {
             assert!(python_may_signal(src), "{src}");
         }
+    }
+
+    #[test]
+    fn sinks_called_without_arguments_need_no_parse() {
+        assert!(!python_may_signal(
+            "model.eval()\nname = platform.system()\n"
+        ));
+        assert!(python_may_signal("model.eval(expr)\n"));
+        assert!(python_may_signal("run = os.system\n"));
     }
 
     #[test]
