@@ -135,6 +135,12 @@ const ESCAPED_OR_BUILTINS: u32 = 1 << 14;
 const GETATTRIBUTE: u32 = 1 << 15;
 /// `importlib.import_module("os")` names its result after the module.
 const IMPORT_MODULE: u32 = 1 << 16;
+/// A dotted name in a string with an anchor among its first segments: a module an import
+/// by name (`import_module("builtins.x")`) could return.
+const MODULE_LITERAL: u32 = 1 << 17;
+/// `open`, and a literal binary write mode (`"wb"`).
+const OPEN: u32 = 1 << 18;
+const BINARY_MODE: u32 = 1 << 19;
 
 /// The bits a word sets. A `match` rather than a set: it runs for every identifier.
 fn bit(word: &str) -> u32 {
@@ -153,6 +159,7 @@ fn bit(word: &str) -> u32 {
         "globals" | "locals" => GLOBALS,
         "__getattribute__" => GETATTRIBUTE,
         "import_module" => IMPORT_MODULE,
+        "open" => OPEN,
         "child_process" | "subprocess" | "builtins" | "__builtins__" | "socket" | "http"
         | "https" | "net" | "fs" | "ctypes" => SENSITIVE_MODULE,
         _ => 0,
@@ -160,7 +167,7 @@ fn bit(word: &str) -> u32 {
 }
 
 /// The combinations: each needs every bit of one of its masks, with what it stands for.
-fn pair_rules() -> [(u32, &'static str); 9] {
+fn pair_rules() -> [(u32, &'static str); 11] {
     [
         // `getattr(os, ...)`, `os.__dict__[...]`, `os.__getattribute__(...)`
         // (`check_obfuscated_call`, `check_subscript`).
@@ -183,6 +190,12 @@ fn pair_rules() -> [(u32, &'static str); 9] {
         (
             GLOBALS | ESCAPED_OR_BUILTINS,
             "`globals()` with an escaped key",
+        ),
+        // `open(path, "wb")` (`binary-write`, `download-exec`).
+        (OPEN | BINARY_MODE, "`open` with a binary write mode"),
+        (
+            MODULE_LITERAL | IMPORT_MODULE,
+            "`import_module` of a named module",
         ),
     ]
 }
@@ -792,7 +805,19 @@ impl<'a> Lexer<'a> {
         if trimmed.len() <= 64 && is_name_like(trimmed) {
             for seg in trimmed.split('.') {
                 self.note_word(seg);
+                if ANCHOR_SET.contains(seg) || BARE_ANCHORS.contains(&seg) {
+                    self.words |= MODULE_LITERAL;
+                }
             }
+        }
+
+        // A binary write mode matters to `open` (`check_misc_calls`).
+        if content.len() <= 4
+            && content.contains('b')
+            && (content.contains('w') || content == "ab")
+            && content.bytes().all(|c| b"rwxabtU+".contains(&c))
+        {
+            self.words |= BINARY_MODE;
         }
         let reason = literal_reason(content).or_else(|| {
             content
@@ -820,11 +845,12 @@ fn literal_reason(s: &str) -> Option<&'static str> {
 
     // A name held in a string reaches the same call as the name (a subscript or
     // reflection with a constant key).
+    // Only the last segment of a dotted one is matched as a callee; its other segments
+    // name modules (see `MODULE_LITERAL`).
+    let last = trimmed.rsplit('.').next().unwrap_or(trimmed);
     if trimmed.len() <= 64
         && is_name_like(trimmed)
-        && trimmed
-            .split('.')
-            .any(|seg| ANCHOR_SET.contains(seg) || BARE_ANCHORS.contains(&seg))
+        && (ANCHOR_SET.contains(last) || BARE_ANCHORS.contains(&last))
     {
         return Some("a name");
     }
@@ -842,12 +868,8 @@ fn literal_reason(s: &str) -> Option<&'static str> {
             .get(..4)
             .is_some_and(|p| p.eq_ignore_ascii_case("cp10") || p.eq_ignore_ascii_case("cp50"))
         || s == "-c"
-        || s.len() <= 4
-            && s.contains('b')
-            && (s.contains('w') || s == "ab")
-            && s.bytes().all(|c| b"rwxabtU+".contains(&c))
     {
-        return Some("a codec, file mode or interpreter flag");
+        return Some("a codec or interpreter flag");
     }
     if LITERAL_NEEDLES.iter().any(|n| s.contains(n)) {
         return Some("a watched word");
@@ -958,6 +980,7 @@ class Model:
             "p = '~/.ssh/id_rsa'\n",
             "KEY = 'Zk3pQ9xLm2Vt7Rb4Hs8Wd1Ny'\n",
             "fh = open(path, 'wb')\n",
+            "import importlib\nm = importlib.import_module('builtins.x')\n",
             "cmd = ['python', '-c', code]\n",
             "s = 'hello'.encode('rot13')\n",
             "d['system']('ls')\n",
