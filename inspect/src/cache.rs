@@ -14,7 +14,7 @@ use crate::input::{list_dir, read_listing};
 use crate::{InspectError, Limits, Options, PackageFiles, PackageReport, Report};
 
 /// Bumped whenever rules or scoring change, so cached verdicts are never stale.
-pub const RULES_VERSION: &str = "inspect-rules-1";
+pub const RULES_VERSION: &str = "inspect-rules-2";
 
 /// A directory of cached package reports.
 #[derive(Debug, Clone)]
