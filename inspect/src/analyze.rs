@@ -394,6 +394,18 @@ struct BackgroundStart {
     what: &'static str,
 }
 
+/// A call's callee and arguments, as [`Analyzer::call_parts`] finds them.
+struct CallParts<'t> {
+    /// The qualified callee name.
+    callee: String,
+    /// The callee expression (the function or the receiver).
+    callee_node: Option<Node<'t>>,
+    /// Positional arguments.
+    args: Vec<Node<'t>>,
+    /// Keyword arguments: (name, value).
+    kwargs: Vec<(String, Node<'t>)>,
+}
+
 /// A hard-coded endpoint overridden by an environment variable.
 struct EnvOverride {
     var: String,
@@ -974,10 +986,14 @@ impl<'a> Analyzer<'a> {
                 }
             }
         }
-        self.walk(root);
+        // One cursor for the whole walk: a cursor per node cost an allocation each.
+        let mut cursor = root.walk();
+        self.walk(&mut cursor);
     }
 
-    fn walk(&mut self, node: Node) {
+    /// Visits the cursor's node and its subtree, leaving the cursor where it started.
+    fn walk(&mut self, cursor: &mut tree_sitter::TreeCursor) {
+        let node = cursor.node();
         self.depth += 1;
         if self.depth > 400 {
             self.depth -= 1;
@@ -1117,17 +1133,16 @@ impl<'a> Analyzer<'a> {
             _ => {}
         }
 
-        // The cursor is local, so the children are visited without collecting them first.
-        let mut cursor = node.walk();
         if cursor.goto_first_child() {
             self.kinds.push(kind);
             loop {
-                self.walk(cursor.node());
+                self.walk(cursor);
                 if !cursor.goto_next_sibling() {
                     break;
                 }
             }
             self.kinds.pop();
+            cursor.goto_parent();
         }
 
         if pushed_func {
@@ -1538,6 +1553,12 @@ impl<'a> Analyzer<'a> {
     // ---- evaluation -----------------------------------------------------------------
 
     fn eval(&mut self, node: Node) -> Val {
+        self.eval_with(node, |this| this.eval_inner(node))
+    }
+
+    /// [`Analyzer::eval`] with `inner` in place of [`Analyzer::eval_inner`], for callers
+    /// that already hold what `eval_inner` would compute first.
+    fn eval_with(&mut self, node: Node, inner: impl FnOnce(&mut Self) -> Val) -> Val {
         let id = node.id();
         if let Some(v) = self.memo.get(&id) {
             return v.clone();
@@ -1546,7 +1567,7 @@ impl<'a> Analyzer<'a> {
         let v = if self.depth > 300 {
             Val::default()
         } else {
-            self.eval_inner(node)
+            inner(self)
         };
         self.depth -= 1;
         self.memo.insert(id, v.clone());
@@ -1889,16 +1910,7 @@ impl<'a> Analyzer<'a> {
     }
 
     /// The qualified callee name of a call, and its argument nodes.
-    #[allow(clippy::type_complexity)]
-    fn call_parts<'t>(
-        &mut self,
-        node: Node<'t>,
-    ) -> (
-        String,
-        Option<Node<'t>>,
-        Vec<Node<'t>>,
-        Vec<(String, Node<'t>)>,
-    ) {
+    fn call_parts<'t>(&mut self, node: Node<'t>) -> CallParts<'t> {
         let (callee, args) = if self.lang == Lang::Ruby && node.kind() == "call" {
             let receiver = node.field(self.fields, "receiver");
             let method = node
@@ -1963,24 +1975,41 @@ impl<'a> Analyzer<'a> {
                 positional.push(args);
             }
         }
-        (callee, callee_node, positional, keywords)
+        CallParts {
+            callee,
+            callee_node,
+            args: positional,
+            kwargs: keywords,
+        }
     }
 
     fn eval_call(&mut self, node: Node) -> Val {
+        let parts = self.call_parts(node);
+        self.eval_call_parts(node, &parts)
+    }
+
+    /// The value of the call `node` whose [`Analyzer::call_parts`] are `parts`.
+    fn eval_call_parts(&mut self, node: Node, parts: &CallParts) -> Val {
         let line = Self::line(node);
-        let (callee, callee_node, args, kwargs) = self.call_parts(node);
+        let CallParts {
+            callee,
+            callee_node,
+            args,
+            kwargs,
+        } = parts;
+        let callee_node = *callee_node;
         let mut out = Val::default();
 
         // The receiver's data flows into a method's result (`os.environ.items()`).
         let receiver_val = callee_node.map(|c| self.eval(c)).unwrap_or_default();
         out.absorb(&receiver_val);
         let mut arg_vals = Vec::new();
-        for a in &args {
+        for a in args {
             let v = self.eval(*a);
             out.absorb(&v);
             arg_vals.push(v);
         }
-        for (k, v) in &kwargs {
+        for (k, v) in kwargs {
             if is_auth_key(&k.to_ascii_lowercase()) {
                 continue;
             }
@@ -2093,7 +2122,7 @@ impl<'a> Analyzer<'a> {
         self.call_sources(q, seg, line, &arg_vals, &mut out);
 
         // Callbacks receive the call's data: fs.readFile(p, (err, data) => ...).
-        for a in &args {
+        for a in args {
             if matches!(
                 a.kind(),
                 "arrow_function" | "function_expression" | "function"
@@ -2429,15 +2458,23 @@ impl<'a> Analyzer<'a> {
 
     fn check_call(&mut self, node: Node) {
         let line = Self::line(node);
-        let (callee, callee_node, args, kwargs) = self.call_parts(node);
-        let q = callee.as_str();
-        let seg = last_seg(q).to_string();
-        let arg_vals: Vec<Val> = args.iter().map(|a| self.eval(*a)).collect();
-        let kw_vals: Vec<(String, Val)> = kwargs
+        let parts = self.call_parts(node);
+        let arg_vals: Vec<Val> = parts.args.iter().map(|a| self.eval(*a)).collect();
+        let kw_vals: Vec<(String, Val)> = parts
+            .kwargs
             .iter()
             .map(|(k, v)| (k.clone(), self.eval(*v)))
             .collect();
-        let result = self.eval(node);
+        // The parts just computed are what the call's evaluation would compute again.
+        let result = self.eval_with(node, |this| this.eval_call_parts(node, &parts));
+        let CallParts {
+            callee,
+            callee_node,
+            args,
+            ..
+        } = parts;
+        let q = callee.as_str();
+        let seg = last_seg(q).to_string();
         let func = self.function();
         let simple = q.rsplit('.').next().unwrap_or(q).to_string();
         self.calls
