@@ -12,6 +12,7 @@
 #![allow(clippy::collapsible_match)]
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 use std::time::Duration;
 
 use tree_sitter::Node;
@@ -425,7 +426,7 @@ struct Analyzer<'a> {
     /// The grammar's field ids.
     fields: &'static lang::Fields,
     vars: HashMap<String, Val>,
-    memo: HashMap<usize, Val>,
+    memo: HashMap<usize, Rc<Val>>,
     func_stack: Vec<String>,
     class_stack: Vec<String>,
     /// The kinds of the nodes above the one being walked, innermost last.
@@ -1330,7 +1331,7 @@ impl<'a> Analyzer<'a> {
                 ) else {
                     return;
                 };
-                let mut val = self.eval(right);
+                let mut val = Rc::unwrap_or_clone(self.eval(right));
                 if node.kind().starts_with("augmented") || node.kind() == "operator_assignment" {
                     if let Some(prev) = self.lookup(left) {
                         let joined = match (&prev.s, &val.s) {
@@ -1359,7 +1360,7 @@ impl<'a> Analyzer<'a> {
                         match prop.kind() {
                             "shorthand_property_identifier_pattern" => {
                                 let n = self.text(prop).to_string();
-                                let mut v = val.clone();
+                                let mut v = Val::clone(&val);
                                 v.name = Some(format!("{base}.{n}"));
                                 v.def_line = line;
                                 self.vars.insert(n, v);
@@ -1370,7 +1371,7 @@ impl<'a> Analyzer<'a> {
                                     .map(|k| self.text(k).to_string())
                                     .unwrap_or_default();
                                 if let Some(value) = prop.field(self.fields, "value") {
-                                    let mut v = val.clone();
+                                    let mut v = Val::clone(&val);
                                     v.name = Some(format!("{base}.{key}"));
                                     v.def_line = line;
                                     self.vars.insert(self.text(value).to_string(), v);
@@ -1380,7 +1381,7 @@ impl<'a> Analyzer<'a> {
                         }
                     }
                 } else {
-                    self.assign_target(name, value, val, line);
+                    self.assign_target(name, value, Rc::unwrap_or_clone(val), line);
                 }
             }
             // Go `a, b := f()` and `var a = f()`.
@@ -1417,7 +1418,7 @@ impl<'a> Analyzer<'a> {
                             continue;
                         }
                         let val = self.eval(*r);
-                        self.assign_target(*l, *r, val, line);
+                        self.assign_target(*l, *r, Rc::unwrap_or_clone(val), line);
                     }
                 }
             }
@@ -1429,7 +1430,7 @@ impl<'a> Analyzer<'a> {
                     if let (Some(value), Some(alias)) = (value, alias) {
                         let val = self.eval(value);
                         let target = alias.named_child(0).unwrap_or(alias);
-                        self.assign_target(target, value, val, line);
+                        self.assign_target(target, value, Rc::unwrap_or_clone(val), line);
                     }
                 }
             }
@@ -1552,16 +1553,18 @@ impl<'a> Analyzer<'a> {
 
     // ---- evaluation -----------------------------------------------------------------
 
-    fn eval(&mut self, node: Node) -> Val {
+    /// The value of `node`, computed once: later calls share the first result (a node's
+    /// value is reused many times, and cloning it cost allocations each time).
+    fn eval(&mut self, node: Node) -> Rc<Val> {
         self.eval_with(node, |this| this.eval_inner(node))
     }
 
     /// [`Analyzer::eval`] with `inner` in place of [`Analyzer::eval_inner`], for callers
     /// that already hold what `eval_inner` would compute first.
-    fn eval_with(&mut self, node: Node, inner: impl FnOnce(&mut Self) -> Val) -> Val {
+    fn eval_with(&mut self, node: Node, inner: impl FnOnce(&mut Self) -> Val) -> Rc<Val> {
         let id = node.id();
         if let Some(v) = self.memo.get(&id) {
-            return v.clone();
+            return Rc::clone(v);
         }
         self.depth += 1;
         let v = if self.depth > 300 {
@@ -1570,7 +1573,8 @@ impl<'a> Analyzer<'a> {
             inner(self)
         };
         self.depth -= 1;
-        self.memo.insert(id, v.clone());
+        let v = Rc::new(v);
+        self.memo.insert(id, Rc::clone(&v));
         v
     }
 
@@ -1590,8 +1594,8 @@ impl<'a> Analyzer<'a> {
                 for p in parts {
                     let v = self.eval(p);
                     out.absorb(&v);
-                    out.s = match (out.s.take(), v.s) {
-                        (Some(a), Some(b)) => Some(a + &b),
+                    out.s = match (out.s.take(), &v.s) {
+                        (Some(a), Some(b)) => Some(a + b),
                         _ => None,
                     };
                 }
@@ -1723,7 +1727,7 @@ impl<'a> Analyzer<'a> {
                 let field_name = self.text(field).to_string();
                 let base = match obj {
                     Some(o) => self.eval(o),
-                    None => Val::default(),
+                    None => Rc::default(),
                 };
                 let mut v = Val::default();
                 v.absorb(&base);
@@ -1917,7 +1921,7 @@ impl<'a> Analyzer<'a> {
                 .field(self.fields, "method")
                 .map(|m| self.text(m).to_string())
                 .unwrap_or_default();
-            let base = receiver.map(|r| self.eval(r).name.unwrap_or_else(|| "?".into()));
+            let base = receiver.map(|r| self.eval(r).name.clone().unwrap_or_else(|| "?".into()));
             let name = match base {
                 Some(b) => format!("{}.{method}", b.replace("::", ".")),
                 None => self.aliases.get(&method).cloned().unwrap_or(method),
@@ -1931,7 +1935,7 @@ impl<'a> Analyzer<'a> {
             let name = match func {
                 Some(f) => {
                     let v = self.eval(f);
-                    cap_name(v.name.unwrap_or_else(|| self.text(f).to_string()))
+                    cap_name(v.name.clone().unwrap_or_else(|| self.text(f).to_string()))
                 }
                 None => String::new(),
             };
@@ -2040,7 +2044,7 @@ impl<'a> Analyzer<'a> {
                             .and_then(|c| c.field(self.fields, "object"))
                             .and_then(|o| {
                                 let v = self.eval(o);
-                                v.s
+                                v.s.clone()
                             })
                     })
                 } else {
@@ -2051,7 +2055,7 @@ impl<'a> Analyzer<'a> {
                 } else {
                     callee_node
                         .and_then(|c| c.field(self.fields, "object"))
-                        .map(|o| self.eval(o).list)
+                        .map(|o| self.eval(o).list.clone())
                         .unwrap_or_default()
                 };
                 if !items.is_empty() && items.iter().all(|i| i.is_some()) {
@@ -2069,7 +2073,7 @@ impl<'a> Analyzer<'a> {
                     out.s = receiver_val.s.clone().or_else(|| {
                         callee_node
                             .and_then(|c| c.named_child(0))
-                            .and_then(|o| self.eval(o).s)
+                            .and_then(|o| self.eval(o).s.clone())
                     });
                 }
                 if seg == "toString" || seg == "decode" {
@@ -2146,7 +2150,7 @@ impl<'a> Analyzer<'a> {
     }
 
     /// Taint for calls that read sensitive data.
-    fn call_sources(&mut self, q: &str, seg: &str, line: usize, args: &[Val], out: &mut Val) {
+    fn call_sources(&mut self, q: &str, seg: &str, line: usize, args: &[Rc<Val>], out: &mut Val) {
         let first = args.first().and_then(|v| v.s.clone()).unwrap_or_default();
         // Queries of browser password and cookie stores.
         let lower_first = first.to_ascii_lowercase();
@@ -2388,7 +2392,7 @@ impl<'a> Analyzer<'a> {
     }
 
     /// Decodes constant arguments of a decoder call, for names hidden by encoding.
-    fn decoded_constant(&mut self, node: Node, q: &str, args: &[Val]) -> Option<String> {
+    fn decoded_constant(&mut self, node: Node, q: &str, args: &[Rc<Val>]) -> Option<String> {
         let seg = last_seg(q);
         let first = args.first().and_then(|a| a.s.clone());
         if q.ends_with("fromCharCode") {
@@ -2440,10 +2444,10 @@ impl<'a> Analyzer<'a> {
                 }
                 return Some(out);
             }
-            let s = self.eval(*data).s?;
+            let s = self.eval(*data).s.clone()?;
             let enc = parts
                 .get(1)
-                .and_then(|e| self.eval(*e).s)
+                .and_then(|e| self.eval(*e).s.clone())
                 .unwrap_or_default();
             return match enc.as_str() {
                 "base64" => base64_decode(&s).map(|b| String::from_utf8_lossy(&b).into_owned()),
@@ -2459,8 +2463,8 @@ impl<'a> Analyzer<'a> {
     fn check_call(&mut self, node: Node) {
         let line = Self::line(node);
         let parts = self.call_parts(node);
-        let arg_vals: Vec<Val> = parts.args.iter().map(|a| self.eval(*a)).collect();
-        let kw_vals: Vec<(String, Val)> = parts
+        let arg_vals: Vec<Rc<Val>> = parts.args.iter().map(|a| self.eval(*a)).collect();
+        let kw_vals: Vec<(String, Rc<Val>)> = parts
             .kwargs
             .iter()
             .map(|(k, v)| (k.clone(), self.eval(*v)))
@@ -2541,7 +2545,12 @@ impl<'a> Analyzer<'a> {
         self.check_misc_calls(node, q, &seg, &arg_vals, &kw_vals, line, &result);
     }
 
-    fn payload_taint(&self, args: &[Val], kwargs: &[(String, Val)], skip_first: bool) -> Val {
+    fn payload_taint(
+        &self,
+        args: &[Rc<Val>],
+        kwargs: &[(String, Rc<Val>)],
+        skip_first: bool,
+    ) -> Val {
         let mut v = Val::default();
         for (i, a) in args.iter().enumerate() {
             if i == 0 && skip_first {
@@ -2567,8 +2576,8 @@ impl<'a> Analyzer<'a> {
         node: Node,
         q: &str,
         seg: &str,
-        args: &[Val],
-        kwargs: &[(String, Val)],
+        args: &[Rc<Val>],
+        kwargs: &[(String, Rc<Val>)],
         line: usize,
     ) {
         let is_dns = ends_with_any(q, DNS_SINKS);
@@ -2750,8 +2759,8 @@ impl<'a> Analyzer<'a> {
         q: &str,
         seg: &str,
         args: &[Node],
-        vals: &[Val],
-        kwargs: &[(String, Val)],
+        vals: &[Rc<Val>],
+        kwargs: &[(String, Rc<Val>)],
         line: usize,
     ) {
         let is_eval = (ends_with_any(q, EVAL_SINKS) && !(self.lang == Lang::Ruby && q == "exec"))
@@ -3054,7 +3063,11 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    fn silent_options(&mut self, vals: &[Val], kwargs: &[(String, Val)]) -> Option<&'static str> {
+    fn silent_options(
+        &mut self,
+        vals: &[Rc<Val>],
+        kwargs: &[(String, Rc<Val>)],
+    ) -> Option<&'static str> {
         let mut devnull = 0;
         for (k, v) in kwargs {
             let name = v.name.clone().unwrap_or_default();
@@ -3088,8 +3101,8 @@ impl<'a> Analyzer<'a> {
         q: &str,
         seg: &str,
         args: &[Node],
-        vals: &[Val],
-        kwargs: &[(String, Val)],
+        vals: &[Rc<Val>],
+        kwargs: &[(String, Rc<Val>)],
         line: usize,
     ) {
         let what: &'static str = if ends_with_any(
@@ -3168,7 +3181,7 @@ impl<'a> Analyzer<'a> {
         seg: &str,
         callee_node: Option<Node>,
         args: &[Node],
-        vals: &[Val],
+        vals: &[Rc<Val>],
         line: usize,
     ) {
         let module = vals
@@ -3332,8 +3345,8 @@ impl<'a> Analyzer<'a> {
         node: Node,
         q: &str,
         seg: &str,
-        vals: &[Val],
-        kwargs: &[(String, Val)],
+        vals: &[Rc<Val>],
+        kwargs: &[(String, Rc<Val>)],
         line: usize,
         result: &Val,
     ) {
@@ -4269,7 +4282,7 @@ fn is_auth_key(key: &str) -> bool {
     )
 }
 
-fn is_codec_decode(args: &[Val]) -> bool {
+fn is_codec_decode(args: &[Rc<Val>]) -> bool {
     args.iter().any(|a| {
         a.s.as_deref().is_some_and(|s| {
             let s = s.to_ascii_lowercase().replace(['_', '-'], "");
