@@ -18,7 +18,7 @@ use std::time::Duration;
 use tree_sitter::Node;
 
 use crate::indicators::{self, Finding};
-use crate::lang::{self, FieldOf, Lang};
+use crate::lang::{self, FieldOf, Kind as K, Lang};
 use crate::{FileNote, Limits, Severity, Signal, SourceFile};
 
 /// Where data came from (bit flags).
@@ -425,12 +425,14 @@ struct Analyzer<'a> {
     aliases: HashMap<String, String>,
     /// The grammar's field ids.
     fields: &'static lang::Fields,
+    /// The grammar's node kinds by id.
+    kind_ids: &'static lang::Kinds,
     vars: HashMap<String, Val>,
     memo: HashMap<usize, Rc<Val>>,
     func_stack: Vec<String>,
     class_stack: Vec<String>,
     /// The kinds of the nodes above the one being walked, innermost last.
-    kinds: Vec<&'static str>,
+    kinds: Vec<K>,
     signals: Vec<Signal>,
     /// Functions that send over the network.
     net_funcs: HashSet<String>,
@@ -885,6 +887,7 @@ impl<'a> Analyzer<'a> {
         Analyzer {
             lang,
             fields: lang.fields(),
+            kind_ids: lang.kinds(),
             path,
             src,
             lines: src.lines().collect(),
@@ -915,6 +918,10 @@ impl<'a> Analyzer<'a> {
 
     fn text(&self, node: Node) -> &'a str {
         node.utf8_text(self.src.as_bytes()).unwrap_or("")
+    }
+
+    fn kind_of(&self, node: Node) -> K {
+        self.kind_ids.of(node)
     }
 
     fn line(node: Node) -> usize {
@@ -1000,20 +1007,20 @@ impl<'a> Analyzer<'a> {
             self.depth -= 1;
             return;
         }
-        let kind = node.kind();
+        let kind = self.kind_of(node);
         let mut pushed_func = false;
         let mut pushed_class = false;
         let mut pushed_guard = false;
 
         match kind {
             // Scopes: calls are attributed to the function they sit in.
-            "function_definition"
-            | "function_declaration"
-            | "method_definition"
-            | "method_declaration"
-            | "method"
-            | "singleton_method"
-            | "generator_function_declaration" => {
+            K::FunctionDefinition
+            | K::FunctionDeclaration
+            | K::MethodDefinition
+            | K::MethodDeclaration
+            | K::Method
+            | K::SingletonMethod
+            | K::GeneratorFunctionDeclaration => {
                 let name = node
                     .field(self.fields, "name")
                     .map(|n| self.text(n).to_string())
@@ -1026,7 +1033,7 @@ impl<'a> Analyzer<'a> {
                 pushed_func = true;
                 self.check_identifier_name(&name, Self::line(node));
             }
-            "class_definition" | "class_declaration" | "class" => {
+            K::ClassDefinition | K::ClassDeclaration | K::Class => {
                 let name = node
                     .field(self.fields, "name")
                     .map(|n| self.text(n).to_string())
@@ -1035,7 +1042,7 @@ impl<'a> Analyzer<'a> {
                 pushed_class = true;
                 self.check_class(node);
             }
-            "if_statement" if self.lang == Lang::Python => {
+            K::IfStatement if self.lang == Lang::Python => {
                 let cond = node
                     .field(self.fields, "condition")
                     .map(|c| self.text(c))
@@ -1045,17 +1052,19 @@ impl<'a> Analyzer<'a> {
                     pushed_guard = true;
                 }
             }
-            "expression_statement" if self.lang == Lang::Python => {
+            K::ExpressionStatement if self.lang == Lang::Python => {
                 // A docstring is documentation, not data the code uses.
                 if node.named_child_count() == 1
-                    && node.named_child(0).is_some_and(|c| c.kind() == "string")
+                    && node
+                        .named_child(0)
+                        .is_some_and(|c| self.kind_of(c) == K::String)
                 {
                     self.depth -= 1;
                     return;
                 }
             }
-            "import_statement" | "import_from_statement" | "import_spec" => self.import(node),
-            "return_statement" => {
+            K::ImportStatement | K::ImportFromStatement | K::ImportSpec => self.import(node),
+            K::ReturnStatement => {
                 if let (Some(value), Some(func)) = (node.named_child(0), self.func_stack.last()) {
                     let func = func.rsplit('.').next().unwrap_or(func).to_string();
                     let v = self.eval(value);
@@ -1066,24 +1075,24 @@ impl<'a> Analyzer<'a> {
                     }
                 }
             }
-            "decorator" => self.check_decorator(node),
+            K::Decorator => self.check_decorator(node),
             _ => {}
         }
 
         // Bindings first (so the right-hand side is known), then calls and strings.
         self.bind(node);
         match kind {
-            "call" | "call_expression" | "new_expression" => self.check_call(node),
-            "subshell" => self.check_ruby_subshell(node),
-            "string"
-            | "template_string"
-            | "interpreted_string_literal"
-            | "raw_string_literal"
-            | "concatenated_string"
-            | "binary_operator"
-            | "binary_expression"
-            | "binary" => self.check_string_root(node),
-            "identifier" | "property_identifier" => {
+            K::Call | K::CallExpression | K::NewExpression => self.check_call(node),
+            K::Subshell => self.check_ruby_subshell(node),
+            K::String
+            | K::TemplateString
+            | K::InterpretedStringLiteral
+            | K::RawStringLiteral
+            | K::ConcatenatedString
+            | K::BinaryOperator
+            | K::BinaryExpression
+            | K::Binary => self.check_string_root(node),
+            K::Identifier | K::PropertyIdentifier => {
                 let t = self.text(node);
                 if t.starts_with("__armor") || t.starts_with("__pyarmor") {
                     self.emit(
@@ -1125,12 +1134,17 @@ impl<'a> Analyzer<'a> {
                     );
                 }
             }
-            "subscript" | "subscript_expression" | "element_reference" => {
+            K::Subscript | K::SubscriptExpression | K::ElementReference => {
                 self.check_subscript(node)
             }
-            "attribute" | "member_expression" | "selector_expression" => self.check_attribute(node),
-            "unary_expression" | "for_statement" | "while_statement" | "composite_literal"
-            | "array" => self.check_misc(node),
+            K::Attribute | K::MemberExpression | K::SelectorExpression => {
+                self.check_attribute(node)
+            }
+            K::UnaryExpression
+            | K::ForStatement
+            | K::WhileStatement
+            | K::CompositeLiteral
+            | K::Array => self.check_misc(node),
             _ => {}
         }
 
@@ -1318,13 +1332,13 @@ impl<'a> Analyzer<'a> {
     /// Binds names on assignment-like nodes.
     fn bind(&mut self, node: Node) {
         let line = Self::line(node);
-        match node.kind() {
+        match self.kind_of(node) {
             // Python `a = b`, Ruby `a = b`, JS `a = b`.
-            "assignment"
-            | "assignment_expression"
-            | "augmented_assignment"
-            | "augmented_assignment_expression"
-            | "operator_assignment" => {
+            K::Assignment
+            | K::AssignmentExpression
+            | K::AugmentedAssignment
+            | K::AugmentedAssignmentExpression
+            | K::OperatorAssignment => {
                 let (Some(left), Some(right)) = (
                     node.field(self.fields, "left"),
                     node.field(self.fields, "right"),
@@ -1332,7 +1346,12 @@ impl<'a> Analyzer<'a> {
                     return;
                 };
                 let mut val = Rc::unwrap_or_clone(self.eval(right));
-                if node.kind().starts_with("augmented") || node.kind() == "operator_assignment" {
+                if matches!(
+                    self.kind_of(node),
+                    K::AugmentedAssignment
+                        | K::AugmentedAssignmentExpression
+                        | K::OperatorAssignment
+                ) {
                     if let Some(prev) = self.lookup(left) {
                         let joined = match (&prev.s, &val.s) {
                             (Some(a), Some(b)) => Some(format!("{a}{b}")),
@@ -1344,7 +1363,7 @@ impl<'a> Analyzer<'a> {
                 }
                 self.assign_target(left, right, val, line);
             }
-            "variable_declarator" => {
+            K::VariableDeclarator => {
                 let (Some(name), Some(value)) = (
                     node.field(self.fields, "name"),
                     node.field(self.fields, "value"),
@@ -1352,20 +1371,20 @@ impl<'a> Analyzer<'a> {
                     return;
                 };
                 let val = self.eval(value);
-                if name.kind() == "object_pattern" {
+                if self.kind_of(name) == K::ObjectPattern {
                     // const { exec, spawn: s } = require('child_process')
                     let base = val.name.clone().unwrap_or_default();
                     let mut c = name.walk();
                     for prop in name.named_children(&mut c) {
-                        match prop.kind() {
-                            "shorthand_property_identifier_pattern" => {
+                        match self.kind_of(prop) {
+                            K::ShorthandPropertyIdentifierPattern => {
                                 let n = self.text(prop).to_string();
                                 let mut v = Val::clone(&val);
                                 v.name = Some(format!("{base}.{n}"));
                                 v.def_line = line;
                                 self.vars.insert(n, v);
                             }
-                            "pair_pattern" => {
+                            K::PairPattern => {
                                 let key = prop
                                     .field(self.fields, "key")
                                     .map(|k| self.text(k).to_string())
@@ -1385,7 +1404,7 @@ impl<'a> Analyzer<'a> {
                 }
             }
             // Go `a, b := f()` and `var a = f()`.
-            "short_var_declaration" | "assignment_statement" | "var_spec" | "const_spec" => {
+            K::ShortVarDeclaration | K::AssignmentStatement | K::VarSpec | K::ConstSpec => {
                 let left = node
                     .field(self.fields, "left")
                     .or_else(|| node.field(self.fields, "name"));
@@ -1399,13 +1418,13 @@ impl<'a> Analyzer<'a> {
                     let mut c = right.walk();
                     right.named_children(&mut c).collect()
                 };
-                let lefts: Vec<Node> = if left.kind() == "expression_list" {
+                let lefts: Vec<Node> = if self.kind_of(left) == K::ExpressionList {
                     let mut c = left.walk();
                     left.named_children(&mut c).collect()
                 } else {
                     vec![left]
                 };
-                let rights = if right.kind() == "expression_list" {
+                let rights = if self.kind_of(right) == K::ExpressionList {
                     rights
                 } else {
                     vec![right]
@@ -1423,8 +1442,8 @@ impl<'a> Analyzer<'a> {
                 }
             }
             // Python `with open(p) as f`.
-            "with_item" | "as_pattern" if self.lang == Lang::Python => {
-                if node.kind() == "as_pattern" {
+            K::WithItem | K::AsPattern if self.lang == Lang::Python => {
+                if self.kind_of(node) == K::AsPattern {
                     let value = node.named_child(0);
                     let alias = node.field(self.fields, "alias");
                     if let (Some(value), Some(alias)) = (value, alias) {
@@ -1435,7 +1454,7 @@ impl<'a> Analyzer<'a> {
                 }
             }
             // `for k in os.environ` iterates the whole environment.
-            "for_statement" | "for_in_statement" => {
+            K::ForStatement | K::ForInStatement => {
                 let (Some(left), Some(right)) = (
                     node.field(self.fields, "left"),
                     node.field(self.fields, "right"),
@@ -1481,8 +1500,8 @@ impl<'a> Analyzer<'a> {
             );
             self.emit_origins(&val);
         }
-        match target.kind() {
-            "subscript" | "subscript_expression" | "element_reference" => {
+        match self.kind_of(target) {
+            K::Subscript | K::SubscriptExpression | K::ElementReference => {
                 // found[name] = value: the container now holds the value's data.
                 if let Some(obj) = target.named_child(0) {
                     let key = self.target_key(obj);
@@ -1490,32 +1509,32 @@ impl<'a> Analyzer<'a> {
                     entry.absorb(&val);
                 }
             }
-            "identifier"
-            | "constant"
-            | "attribute"
-            | "member_expression"
-            | "selector_expression"
-            | "instance_variable" => {
+            K::Identifier
+            | K::Constant
+            | K::Attribute
+            | K::MemberExpression
+            | K::SelectorExpression
+            | K::InstanceVariable => {
                 let name = self.target_key(target);
                 // `getattr(x)` style results are named after what they fetch; a plain
                 // value keeps the expression's name so `s = mss.mss()` resolves later.
-                if value.kind() == "lambda"
-                    || value.kind() == "arrow_function"
-                    || value.kind() == "function_expression"
-                    || value.kind() == "function"
+                if self.kind_of(value) == K::Lambda
+                    || self.kind_of(value) == K::ArrowFunction
+                    || self.kind_of(value) == K::FunctionExpression
+                    || self.kind_of(value) == K::Function
                 {
                     val.func = Some(name.clone());
                 }
                 self.check_secret_binding(&name, &val, line);
                 self.vars.insert(name, val);
             }
-            "pattern_list"
-            | "tuple_pattern"
-            | "tuple"
-            | "list_pattern"
-            | "array_pattern"
-            | "expression_list"
-            | "left_assignment_list" => {
+            K::PatternList
+            | K::TuplePattern
+            | K::Tuple
+            | K::ListPattern
+            | K::ArrayPattern
+            | K::ExpressionList
+            | K::LeftAssignmentList => {
                 let mut c = target.walk();
                 let parts: Vec<Node> = target.named_children(&mut c).collect();
                 for (i, part) in parts.iter().enumerate() {
@@ -1580,14 +1599,14 @@ impl<'a> Analyzer<'a> {
 
     fn eval_inner(&mut self, node: Node) -> Val {
         let line = Self::line(node);
-        match node.kind() {
-            "string"
-            | "interpreted_string_literal"
-            | "raw_string_literal"
-            | "template_string"
-            | "string_literal"
-            | "string_fragment" => self.eval_string(node),
-            "concatenated_string" => {
+        match self.kind_of(node) {
+            K::String
+            | K::InterpretedStringLiteral
+            | K::RawStringLiteral
+            | K::TemplateString
+            | K::StringLiteral
+            | K::StringFragment => self.eval_string(node),
+            K::ConcatenatedString => {
                 let mut out = Val::string(String::new());
                 let mut c = node.walk();
                 let parts: Vec<Node> = node.named_children(&mut c).collect();
@@ -1601,7 +1620,7 @@ impl<'a> Analyzer<'a> {
                 }
                 out
             }
-            "binary_operator" | "binary_expression" | "binary" => {
+            K::BinaryOperator | K::BinaryExpression | K::Binary => {
                 let (Some(l), Some(r)) = (
                     node.field(self.fields, "left"),
                     node.field(self.fields, "right"),
@@ -1633,7 +1652,7 @@ impl<'a> Analyzer<'a> {
                 }
                 out
             }
-            "boolean_operator" => {
+            K::BooleanOperator => {
                 let mut out = Val::default();
                 let mut c = node.walk();
                 let parts: Vec<Node> = node.named_children(&mut c).collect();
@@ -1646,20 +1665,20 @@ impl<'a> Analyzer<'a> {
                 }
                 out
             }
-            "parenthesized_expression"
-            | "await"
-            | "await_expression"
-            | "expression_statement"
-            | "non_null_expression"
-            | "as_expression"
-            | "satisfies_expression"
-            | "spread_element"
-            | "list_splat"
-            | "dictionary_splat"
-            | "unary_expression"
-            | "keyed_element"
-            | "literal_element"
-            | "parenthesized_statements" => {
+            K::ParenthesizedExpression
+            | K::Await
+            | K::AwaitExpression
+            | K::ExpressionStatement
+            | K::NonNullExpression
+            | K::AsExpression
+            | K::SatisfiesExpression
+            | K::SpreadElement
+            | K::ListSplat
+            | K::DictionarySplat
+            | K::UnaryExpression
+            | K::KeyedElement
+            | K::LiteralElement
+            | K::ParenthesizedStatements => {
                 let mut out = Val::default();
                 let mut c = node.walk();
                 let parts: Vec<Node> = node.named_children(&mut c).collect();
@@ -1673,14 +1692,14 @@ impl<'a> Analyzer<'a> {
                 }
                 out
             }
-            "identifier"
-            | "constant"
-            | "property_identifier"
-            | "shorthand_property_identifier"
-            | "field_identifier"
-            | "package_identifier"
-            | "instance_variable"
-            | "type_identifier" => {
+            K::Identifier
+            | K::Constant
+            | K::PropertyIdentifier
+            | K::ShorthandPropertyIdentifier
+            | K::FieldIdentifier
+            | K::PackageIdentifier
+            | K::InstanceVariable
+            | K::TypeIdentifier => {
                 let t = self.text(node).to_string();
                 if let Some(v) = self.vars.get(&t.replace("this.", "self.")) {
                     let mut v = v.clone();
@@ -1698,21 +1717,21 @@ impl<'a> Analyzer<'a> {
                 self.source_taint_for_name(&name, line, &mut v);
                 v
             }
-            "attribute" | "member_expression" | "selector_expression" | "scope_resolution" => {
+            K::Attribute | K::MemberExpression | K::SelectorExpression | K::ScopeResolution => {
                 // Known attribute chains bound as variables (`self.name = ...`).
                 if let Some(v) = self.vars.get(&self.target_key(node)) {
                     return v.clone();
                 }
-                let (obj, field) = match node.kind() {
-                    "attribute" => (
+                let (obj, field) = match self.kind_of(node) {
+                    K::Attribute => (
                         node.field(self.fields, "object"),
                         node.field(self.fields, "attribute"),
                     ),
-                    "member_expression" => (
+                    K::MemberExpression => (
                         node.field(self.fields, "object"),
                         node.field(self.fields, "property"),
                     ),
-                    "selector_expression" => (
+                    K::SelectorExpression => (
                         node.field(self.fields, "operand"),
                         node.field(self.fields, "field"),
                     ),
@@ -1739,7 +1758,7 @@ impl<'a> Analyzer<'a> {
                 self.source_taint_for_name(&name, line, &mut v);
                 v
             }
-            "subscript" | "subscript_expression" | "element_reference" | "index_expression" => {
+            K::Subscript | K::SubscriptExpression | K::ElementReference | K::IndexExpression => {
                 let obj = node
                     .field(self.fields, "value")
                     .or_else(|| node.field(self.fields, "object"))
@@ -1781,14 +1800,20 @@ impl<'a> Analyzer<'a> {
                 }
                 v
             }
-            "call" | "call_expression" | "new_expression" => self.eval_call(node),
-            "list" | "array" | "tuple" | "set" | "expression_list" | "argument_list"
-            | "literal_value" | "array_literal" => {
+            K::Call | K::CallExpression | K::NewExpression => self.eval_call(node),
+            K::List
+            | K::Array
+            | K::Tuple
+            | K::Set
+            | K::ExpressionList
+            | K::ArgumentList
+            | K::LiteralValue
+            | K::ArrayLiteral => {
                 let mut out = Val::default();
                 let mut c = node.walk();
                 let parts: Vec<Node> = node.named_children(&mut c).collect();
                 for p in parts {
-                    if p.kind() == "comment" {
+                    if self.kind_of(p) == K::Comment {
                         continue;
                     }
                     let v = self.eval(p);
@@ -1797,12 +1822,12 @@ impl<'a> Analyzer<'a> {
                 }
                 out
             }
-            "dictionary" | "object" | "hash" | "composite_literal" => {
+            K::Dictionary | K::Object | K::Hash | K::CompositeLiteral => {
                 let mut out = Val::default();
                 let mut c = node.walk();
                 let parts: Vec<Node> = node.named_children(&mut c).collect();
                 for p in parts {
-                    if matches!(p.kind(), "pair" | "keyed_element") {
+                    if matches!(self.kind_of(p), K::Pair | K::KeyedElement) {
                         let key = p
                             .field(self.fields, "key")
                             .or_else(|| p.named_child(0))
@@ -1823,27 +1848,27 @@ impl<'a> Analyzer<'a> {
                 }
                 out
             }
-            "list_comprehension"
-            | "generator_expression"
-            | "dictionary_comprehension"
-            | "set_comprehension"
-            | "conditional_expression"
-            | "ternary_expression"
-            | "keyword_argument"
-            | "pair"
-            | "for_in_clause"
-            | "sequence_expression"
-            | "interpolation"
-            | "template_substitution"
-            | "lambda"
-            | "arrow_function" => {
+            K::ListComprehension
+            | K::GeneratorExpression
+            | K::DictionaryComprehension
+            | K::SetComprehension
+            | K::ConditionalExpression
+            | K::TernaryExpression
+            | K::KeywordArgument
+            | K::Pair
+            | K::ForInClause
+            | K::SequenceExpression
+            | K::Interpolation
+            | K::TemplateSubstitution
+            | K::Lambda
+            | K::ArrowFunction => {
                 let mut out = Val::default();
                 let mut c = node.walk();
                 let parts: Vec<Node> = node.named_children(&mut c).collect();
                 for p in parts {
                     let v = self.eval(p);
                     out.absorb(&v);
-                    if node.kind() == "for_in_clause"
+                    if self.kind_of(node) == K::ForInClause
                         && v.name.as_deref().is_some_and(is_env_object)
                     {
                         out = out.with_taint(taint::ENV_ALL, line);
@@ -1864,25 +1889,25 @@ impl<'a> Analyzer<'a> {
         let mut c = node.walk();
         let parts: Vec<Node> = node.named_children(&mut c).collect();
         for p in &parts {
-            match p.kind() {
-                "string_content"
-                | "string_fragment"
-                | "interpreted_string_literal_content"
-                | "raw_string_literal_content" => {
+            match self.kind_of(*p) {
+                K::StringContent
+                | K::StringFragment
+                | K::InterpretedStringLiteralContent
+                | K::RawStringLiteralContent => {
                     has_children = true;
                     s.push_str(self.text(*p));
                 }
-                "escape_sequence" => {
+                K::EscapeSequence => {
                     has_children = true;
                     s.push_str(&unescape(self.text(*p)));
                 }
-                "interpolation" | "template_substitution" => {
+                K::Interpolation | K::TemplateSubstitution => {
                     has_children = true;
                     let v = self.eval(*p);
                     out.absorb(&v);
                     s.push_str(v.s.as_deref().unwrap_or("*"));
                 }
-                "string_start" | "string_end" => {}
+                K::StringStart | K::StringEnd => {}
                 _ => {}
             }
         }
@@ -1915,7 +1940,7 @@ impl<'a> Analyzer<'a> {
 
     /// The qualified callee name of a call, and its argument nodes.
     fn call_parts<'t>(&mut self, node: Node<'t>) -> CallParts<'t> {
-        let (callee, args) = if self.lang == Lang::Ruby && node.kind() == "call" {
+        let (callee, args) = if self.lang == Lang::Ruby && self.kind_of(node) == K::Call {
             let receiver = node.field(self.fields, "receiver");
             let method = node
                 .field(self.fields, "method")
@@ -1949,8 +1974,8 @@ impl<'a> Analyzer<'a> {
         if let Some(args) = args {
             let mut c = args.walk();
             for a in args.named_children(&mut c) {
-                match a.kind() {
-                    "keyword_argument" => {
+                match self.kind_of(a) {
+                    K::KeywordArgument => {
                         let k = a
                             .field(self.fields, "name")
                             .map(|n| self.text(n).to_string())
@@ -1959,7 +1984,7 @@ impl<'a> Analyzer<'a> {
                             keywords.push((k, v));
                         }
                     }
-                    "pair" if self.lang == Lang::Ruby => {
+                    K::Pair if self.lang == Lang::Ruby => {
                         let k = a
                             .field(self.fields, "key")
                             .map(|n| self.text(n).trim_end_matches(':').to_string())
@@ -1968,14 +1993,14 @@ impl<'a> Analyzer<'a> {
                             keywords.push((k, v));
                         }
                     }
-                    "comment" => {}
+                    K::Comment => {}
                     _ => positional.push(a),
                 }
             }
         }
         // Python generator argument: f(x for x in y)
         if let Some(args) = node.field(self.fields, "arguments") {
-            if args.kind() == "generator_expression" {
+            if self.kind_of(args) == K::GeneratorExpression {
                 positional.push(args);
             }
         }
@@ -3741,19 +3766,21 @@ impl<'a> Analyzer<'a> {
     }
 
     fn check_string_root(&mut self, node: Node) {
+        let kind = self.kind_of(node);
         // Only the outermost piece of a concatenation is checked, once, as a whole.
         // The walk keeps the parents' kinds: `Node::parent` searches down from the root.
         if let Some(&parent) = self.kinds.last() {
             if matches!(
                 parent,
-                "concatenated_string" | "binary_operator" | "binary_expression" | "binary"
-            ) && !(node.kind().starts_with("binary") && parent != node.kind())
+                K::ConcatenatedString | K::BinaryOperator | K::BinaryExpression | K::Binary
+            ) && !(matches!(kind, K::BinaryOperator | K::BinaryExpression | K::Binary)
+                && parent != kind)
             {
                 return;
             }
-            if parent == "expression_statement"
+            if parent == K::ExpressionStatement
                 && self.lang == Lang::Python
-                && node.kind() == "string"
+                && self.kind_of(node) == K::String
             {
                 return;
             }
@@ -3803,7 +3830,7 @@ impl<'a> Analyzer<'a> {
             );
         }
         // The env-override pattern in JS: process.env.X || "https://..."
-        let in_binary = self.kinds.last() == Some(&"binary_expression");
+        let in_binary = self.kinds.last() == Some(&K::BinaryExpression);
         if let Some(parent) = in_binary.then(|| node.parent()).flatten() {
             let op = parent
                 .field(self.fields, "operator")
