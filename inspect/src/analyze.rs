@@ -676,7 +676,13 @@ const DECODERS: &[&str] = &[
 ];
 
 fn ends_with_any(q: &str, pats: &[&str]) -> bool {
+    let last = q.as_bytes().last();
     pats.iter().any(|p| {
+        // Most patterns end in another byte: one byte compared spares a string comparison
+        // (every call is matched against the lists of sinks, one pattern at a time).
+        if p.as_bytes().last().is_some_and(|b| Some(b) != last) {
+            return false;
+        }
         q == *p
             || q.len() > p.len() && q.ends_with(p) && q.as_bytes()[q.len() - p.len() - 1] == b'.'
     })
