@@ -11,7 +11,6 @@
 // Arms of the node-kind matches keep their own conditions for readability.
 #![allow(clippy::collapsible_match)]
 
-use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -20,6 +19,13 @@ use tree_sitter::Node;
 use crate::indicators::{self, Finding};
 use crate::lang::{self, FieldOf, Kind as K, Lang};
 use crate::{FileNote, Limits, Severity, Signal, SourceFile};
+
+/// The analysis's maps and sets hash with foldhash, seeded per process: SipHash, the
+/// standard hasher, cost a few percent of the walk (a lookup for nearly every node), and a
+/// per-process seed still keeps crafted identifiers from colliding on purpose.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+/// See [`HashMap`].
+type HashSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
 
 /// Where data came from (bit flags).
 pub mod taint {
@@ -899,22 +905,22 @@ impl<'a> Analyzer<'a> {
             lines: src.lines().collect(),
             documented,
             minified,
-            aliases: HashMap::new(),
-            vars: HashMap::new(),
-            memo: HashMap::new(),
+            aliases: HashMap::default(),
+            vars: HashMap::default(),
+            memo: HashMap::default(),
             func_stack: Vec::new(),
             class_stack: Vec::new(),
             kinds: Vec::new(),
             signals: Vec::new(),
-            net_funcs: HashSet::new(),
-            exfil_funcs: HashSet::new(),
-            calls: HashMap::new(),
+            net_funcs: HashSet::default(),
+            exfil_funcs: HashSet::default(),
+            calls: HashMap::default(),
             background: Vec::new(),
             env_overrides: Vec::new(),
             keys: Vec::new(),
             net_lines: Vec::new(),
             ruby_requires: Vec::new(),
-            returns: HashMap::new(),
+            returns: HashMap::default(),
             top_level_net: false,
             depth: 0,
             obfuscated_names: 0,
