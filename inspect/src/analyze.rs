@@ -11,6 +11,7 @@
 // Arms of the node-kind matches keep their own conditions for readability.
 #![allow(clippy::collapsible_match)]
 
+use std::borrow::Cow;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -706,6 +707,15 @@ fn cap_name(mut name: String) -> String {
         name = name.split_off(cut);
     }
     name
+}
+
+/// The key a bound name is kept under: `this.x` and `self.x` are one.
+fn key_of(text: &str) -> Cow<'_, str> {
+    if text.contains("this.") {
+        Cow::Owned(text.replace("this.", "self."))
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 fn last_seg(q: &str) -> &str {
@@ -1516,7 +1526,7 @@ impl<'a> Analyzer<'a> {
             K::Subscript | K::SubscriptExpression | K::ElementReference => {
                 // found[name] = value: the container now holds the value's data.
                 if let Some(obj) = target.named_child(0) {
-                    let key = self.target_key(obj);
+                    let key = self.target_key(obj).into_owned();
                     let entry = self.vars.entry(key).or_default();
                     entry.absorb(&val);
                 }
@@ -1527,7 +1537,7 @@ impl<'a> Analyzer<'a> {
             | K::MemberExpression
             | K::SelectorExpression
             | K::InstanceVariable => {
-                let name = self.target_key(target);
+                let name = self.target_key(target).into_owned();
                 // `getattr(x)` style results are named after what they fetch; a plain
                 // value keeps the expression's name so `s = mss.mss()` resolves later.
                 if self.kind_of(value) == K::Lambda
@@ -1561,12 +1571,12 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    fn target_key(&self, node: Node) -> String {
-        self.text(node).replace("this.", "self.")
+    fn target_key(&self, node: Node) -> Cow<'a, str> {
+        key_of(self.text(node))
     }
 
     fn lookup(&self, node: Node) -> Option<Val> {
-        self.vars.get(&self.target_key(node)).cloned()
+        self.vars.get(&*self.target_key(node)).cloned()
     }
 
     /// A key-like string bound to a name is an embedded secret candidate.
@@ -1712,26 +1722,26 @@ impl<'a> Analyzer<'a> {
             | K::PackageIdentifier
             | K::InstanceVariable
             | K::TypeIdentifier => {
-                let t = self.text(node).to_string();
-                if let Some(v) = self.vars.get(&t.replace("this.", "self.")) {
+                let t = self.text(node);
+                if let Some(v) = self.vars.get(&*key_of(t)) {
                     let mut v = v.clone();
                     if v.name.is_none() && v.func.is_none() {
-                        v.name = Some(t.clone());
+                        v.name = Some(t.to_string());
                     }
                     return v;
                 }
-                let name = self.aliases.get(&t).cloned().unwrap_or(t.clone());
+                let name = self.aliases.get(t).map_or(t, String::as_str);
                 let mut v = Val {
-                    name: Some(name.clone()),
-                    func: Some(t),
+                    name: Some(name.to_string()),
+                    func: Some(t.to_string()),
                     ..Val::default()
                 };
-                self.source_taint_for_name(&name, line, &mut v);
+                self.source_taint_for_name(name, line, &mut v);
                 v
             }
             K::Attribute | K::MemberExpression | K::SelectorExpression | K::ScopeResolution => {
                 // Known attribute chains bound as variables (`self.name = ...`).
-                if let Some(v) = self.vars.get(&self.target_key(node)) {
+                if let Some(v) = self.vars.get(&*self.target_key(node)) {
                     return v.clone();
                 }
                 let (obj, field) = match self.kind_of(node) {
@@ -1935,7 +1945,7 @@ impl<'a> Analyzer<'a> {
     }
 
     /// Taint for names that are sources themselves (attribute access, no call needed).
-    fn source_taint_for_name(&mut self, name: &str, line: usize, v: &mut Val) {
+    fn source_taint_for_name(&self, name: &str, line: usize, v: &mut Val) {
         if name == "document.cookie" {
             *v = std::mem::take(v).with_taint(taint::BROWSER, line);
         } else if is_env_object(name) {
@@ -2515,13 +2525,21 @@ impl<'a> Analyzer<'a> {
             ..
         } = parts;
         let q = callee.as_str();
-        let seg = last_seg(q).to_string();
-        let func = self.function();
-        let simple = q.rsplit('.').next().unwrap_or(q).to_string();
-        self.calls
-            .entry(func.clone())
-            .or_default()
-            .insert(simple.clone());
+        let seg = last_seg(q);
+        // Looked up before inserting: most calls repeat a (function, callee) pair already
+        // known, and owned copies of both names cost allocations.
+        let func = self.func_stack.last().map_or("<module>", String::as_str);
+        match self.calls.get_mut(func) {
+            Some(callees) => {
+                if !callees.contains(seg) {
+                    callees.insert(seg.to_string());
+                }
+            }
+            None => {
+                let callees = HashSet::from_iter([seg.to_string()]);
+                self.calls.insert(func.to_string(), callees);
+            }
+        }
 
         // Go `enc.Decode(dst, src)` fills `dst` with decoded bytes.
         if self.lang == Lang::Go && seg == "Decode" {
@@ -2532,11 +2550,7 @@ impl<'a> Analyzer<'a> {
             }
         }
         // JS spawn(cmd, args, { detached: true, stdio: 'ignore' }).
-        if self.lang.is_js()
-            && matches!(
-                seg.as_str(),
-                "spawn" | "spawnSync" | "exec" | "execFile" | "fork"
-            )
+        if self.lang.is_js() && matches!(seg, "spawn" | "spawnSync" | "exec" | "execFile" | "fork")
         {
             let detached = args.iter().any(|a| {
                 a.kind() == "object" && {
@@ -2554,7 +2568,7 @@ impl<'a> Analyzer<'a> {
                 );
             }
         }
-        if matches!(seg.as_str(), "writeFileSync" | "writeFile" | "WriteFile") {
+        if matches!(seg, "writeFileSync" | "writeFile" | "WriteFile") {
             let p = arg_vals
                 .first()
                 .and_then(|v| v.s.clone())
@@ -2575,11 +2589,11 @@ impl<'a> Analyzer<'a> {
                 );
             }
         }
-        self.check_network(node, q, &seg, &arg_vals, &kw_vals, line);
-        self.check_exec(node, q, &seg, &args, &arg_vals, &kw_vals, line);
-        self.check_background(q, &seg, &args, &arg_vals, &kw_vals, line);
-        self.check_obfuscated_call(node, q, &seg, callee_node, &args, &arg_vals, line);
-        self.check_misc_calls(node, q, &seg, &arg_vals, &kw_vals, line, &result);
+        self.check_network(node, q, seg, &arg_vals, &kw_vals, line);
+        self.check_exec(node, q, seg, &args, &arg_vals, &kw_vals, line);
+        self.check_background(q, seg, &args, &arg_vals, &kw_vals, line);
+        self.check_obfuscated_call(node, q, seg, callee_node, &args, &arg_vals, line);
+        self.check_misc_calls(node, q, seg, &arg_vals, &kw_vals, line, &result);
     }
 
     fn payload_taint(
