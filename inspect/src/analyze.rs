@@ -1631,8 +1631,7 @@ impl<'a> Analyzer<'a> {
             K::ConcatenatedString => {
                 let mut out = Val::string(String::new());
                 let mut c = node.walk();
-                let parts: Vec<Node> = node.named_children(&mut c).collect();
-                for p in parts {
+                for p in node.named_children(&mut c) {
                     let v = self.eval(p);
                     out.absorb(&v);
                     out.s = match (out.s.take(), &v.s) {
@@ -1677,8 +1676,7 @@ impl<'a> Analyzer<'a> {
             K::BooleanOperator => {
                 let mut out = Val::default();
                 let mut c = node.walk();
-                let parts: Vec<Node> = node.named_children(&mut c).collect();
-                for p in parts {
+                for p in node.named_children(&mut c) {
                     let v = self.eval(p);
                     out.absorb(&v);
                     if out.s.is_none() {
@@ -1703,8 +1701,7 @@ impl<'a> Analyzer<'a> {
             | K::ParenthesizedStatements => {
                 let mut out = Val::default();
                 let mut c = node.walk();
-                let parts: Vec<Node> = node.named_children(&mut c).collect();
-                for p in parts {
+                for p in node.named_children(&mut c) {
                     let v = self.eval(p);
                     if out.name.is_none() {
                         out.name = v.name.clone();
@@ -1833,8 +1830,7 @@ impl<'a> Analyzer<'a> {
             | K::ArrayLiteral => {
                 let mut out = Val::default();
                 let mut c = node.walk();
-                let parts: Vec<Node> = node.named_children(&mut c).collect();
-                for p in parts {
+                for p in node.named_children(&mut c) {
                     if self.kind_of(p) == K::Comment {
                         continue;
                     }
@@ -1847,8 +1843,7 @@ impl<'a> Analyzer<'a> {
             K::Dictionary | K::Object | K::Hash | K::CompositeLiteral => {
                 let mut out = Val::default();
                 let mut c = node.walk();
-                let parts: Vec<Node> = node.named_children(&mut c).collect();
-                for p in parts {
+                for p in node.named_children(&mut c) {
                     if matches!(self.kind_of(p), K::Pair | K::KeyedElement) {
                         let key = p
                             .field(self.fields, "key")
@@ -1886,8 +1881,7 @@ impl<'a> Analyzer<'a> {
             | K::ArrowFunction => {
                 let mut out = Val::default();
                 let mut c = node.walk();
-                let parts: Vec<Node> = node.named_children(&mut c).collect();
-                for p in parts {
+                for p in node.named_children(&mut c) {
                     let v = self.eval(p);
                     out.absorb(&v);
                     if self.kind_of(node) == K::ForInClause
@@ -1909,23 +1903,22 @@ impl<'a> Analyzer<'a> {
         let mut s = String::new();
         let mut has_children = false;
         let mut c = node.walk();
-        let parts: Vec<Node> = node.named_children(&mut c).collect();
-        for p in &parts {
-            match self.kind_of(*p) {
+        for p in node.named_children(&mut c) {
+            match self.kind_of(p) {
                 K::StringContent
                 | K::StringFragment
                 | K::InterpretedStringLiteralContent
                 | K::RawStringLiteralContent => {
                     has_children = true;
-                    s.push_str(self.text(*p));
+                    s.push_str(self.text(p));
                 }
                 K::EscapeSequence => {
                     has_children = true;
-                    s.push_str(&unescape(self.text(*p)));
+                    s.push_str(&unescape(self.text(p)));
                 }
                 K::Interpolation | K::TemplateSubstitution => {
                     has_children = true;
-                    let v = self.eval(*p);
+                    let v = self.eval(p);
                     out.absorb(&v);
                     s.push_str(v.s.as_deref().unwrap_or("*"));
                 }
