@@ -438,6 +438,8 @@ struct Analyzer<'a> {
     memo: HashMap<usize, Rc<Val>>,
     func_stack: Vec<String>,
     class_stack: Vec<String>,
+    /// Cursors to reuse: making one allocates, and evaluation visits children of most nodes.
+    cursors: Vec<tree_sitter::TreeCursor<'a>>,
     /// The kinds of the nodes above the one being walked, innermost last.
     kinds: Vec<K>,
     signals: Vec<Signal>,
@@ -921,6 +923,7 @@ impl<'a> Analyzer<'a> {
             func_stack: Vec::new(),
             class_stack: Vec::new(),
             kinds: Vec::new(),
+            cursors: Vec::new(),
             signals: Vec::new(),
             net_funcs: HashSet::default(),
             exfil_funcs: HashSet::default(),
@@ -938,15 +941,30 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    fn text(&self, node: Node) -> &'a str {
+    fn text(&self, node: Node<'a>) -> &'a str {
         node.utf8_text(self.src.as_bytes()).unwrap_or("")
     }
 
-    fn kind_of(&self, node: Node) -> K {
+    /// A cursor on `node`, reused if one was given back with [`Analyzer::give_back`].
+    fn cursor(&mut self, node: Node<'a>) -> tree_sitter::TreeCursor<'a> {
+        match self.cursors.pop() {
+            Some(mut cursor) => {
+                cursor.reset(node);
+                cursor
+            }
+            None => node.walk(),
+        }
+    }
+
+    fn give_back(&mut self, cursor: tree_sitter::TreeCursor<'a>) {
+        self.cursors.push(cursor);
+    }
+
+    fn kind_of(&self, node: Node<'a>) -> K {
         self.kind_ids.of(node)
     }
 
-    fn line(node: Node) -> usize {
+    fn line(node: Node<'a>) -> usize {
         node.start_position().row + 1
     }
 
@@ -997,7 +1015,7 @@ impl<'a> Analyzer<'a> {
 
     // ---- the walk -------------------------------------------------------------------
 
-    fn run(&mut self, root: Node) {
+    fn run(&mut self, root: Node<'a>) {
         // Code pushed far to the right of a short statement hides it from reviewers.
         let run = " ".repeat(100);
         for (i, l) in self.lines.clone().iter().enumerate() {
@@ -1022,7 +1040,7 @@ impl<'a> Analyzer<'a> {
     }
 
     /// Visits the cursor's node and its subtree, leaving the cursor where it started.
-    fn walk(&mut self, cursor: &mut tree_sitter::TreeCursor) {
+    fn walk(&mut self, cursor: &mut tree_sitter::TreeCursor<'a>) {
         let node = cursor.node();
         self.depth += 1;
         if self.depth > 400 {
@@ -1200,7 +1218,7 @@ impl<'a> Analyzer<'a> {
 
     // ---- imports and bindings -------------------------------------------------------
 
-    fn import(&mut self, node: Node) {
+    fn import(&mut self, node: Node<'a>) {
         match (self.lang, node.kind()) {
             (Lang::Python, "import_statement") => {
                 let mut cursor = node.walk();
@@ -1278,7 +1296,7 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    fn bind_js_import_clause(&mut self, node: Node, module: &str) {
+    fn bind_js_import_clause(&mut self, node: Node<'a>, module: &str) {
         let mut stack = vec![node];
         while let Some(n) = stack.pop() {
             match n.kind() {
@@ -1352,7 +1370,7 @@ impl<'a> Analyzer<'a> {
     }
 
     /// Binds names on assignment-like nodes.
-    fn bind(&mut self, node: Node) {
+    fn bind(&mut self, node: Node<'a>) {
         let line = Self::line(node);
         match self.kind_of(node) {
             // Python `a = b`, Ruby `a = b`, JS `a = b`.
@@ -1504,7 +1522,7 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    fn assign_target(&mut self, target: Node, value: Node, mut val: Val, line: usize) {
+    fn assign_target(&mut self, target: Node<'a>, value: Node<'a>, mut val: Val, line: usize) {
         val.def_line = line;
         // `.src = url + data` on an image or script element sends the data (a beacon).
         let target_text = self.text(target);
@@ -1571,11 +1589,11 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    fn target_key(&self, node: Node) -> Cow<'a, str> {
+    fn target_key(&self, node: Node<'a>) -> Cow<'a, str> {
         key_of(self.text(node))
     }
 
-    fn lookup(&self, node: Node) -> Option<Val> {
+    fn lookup(&self, node: Node<'a>) -> Option<Val> {
         self.vars.get(&*self.target_key(node)).cloned()
     }
 
@@ -1596,13 +1614,13 @@ impl<'a> Analyzer<'a> {
 
     /// The value of `node`, computed once: later calls share the first result (a node's
     /// value is reused many times, and cloning it cost allocations each time).
-    fn eval(&mut self, node: Node) -> Rc<Val> {
+    fn eval(&mut self, node: Node<'a>) -> Rc<Val> {
         self.eval_with(node, |this| this.eval_inner(node))
     }
 
     /// [`Analyzer::eval`] with `inner` in place of [`Analyzer::eval_inner`], for callers
     /// that already hold what `eval_inner` would compute first.
-    fn eval_with(&mut self, node: Node, inner: impl FnOnce(&mut Self) -> Val) -> Rc<Val> {
+    fn eval_with(&mut self, node: Node<'a>, inner: impl FnOnce(&mut Self) -> Val) -> Rc<Val> {
         let id = node.id();
         if let Some(v) = self.memo.get(&id) {
             return Rc::clone(v);
@@ -1619,7 +1637,7 @@ impl<'a> Analyzer<'a> {
         v
     }
 
-    fn eval_inner(&mut self, node: Node) -> Val {
+    fn eval_inner(&mut self, node: Node<'a>) -> Val {
         let line = Self::line(node);
         match self.kind_of(node) {
             K::String
@@ -1630,7 +1648,7 @@ impl<'a> Analyzer<'a> {
             | K::StringFragment => self.eval_string(node),
             K::ConcatenatedString => {
                 let mut out = Val::string(String::new());
-                let mut c = node.walk();
+                let mut c = self.cursor(node);
                 for p in node.named_children(&mut c) {
                     let v = self.eval(p);
                     out.absorb(&v);
@@ -1639,6 +1657,7 @@ impl<'a> Analyzer<'a> {
                         _ => None,
                     };
                 }
+                self.give_back(c);
                 out
             }
             K::BinaryOperator | K::BinaryExpression | K::Binary => {
@@ -1675,7 +1694,7 @@ impl<'a> Analyzer<'a> {
             }
             K::BooleanOperator => {
                 let mut out = Val::default();
-                let mut c = node.walk();
+                let mut c = self.cursor(node);
                 for p in node.named_children(&mut c) {
                     let v = self.eval(p);
                     out.absorb(&v);
@@ -1683,6 +1702,7 @@ impl<'a> Analyzer<'a> {
                         out.s = v.s.clone();
                     }
                 }
+                self.give_back(c);
                 out
             }
             K::ParenthesizedExpression
@@ -1700,7 +1720,7 @@ impl<'a> Analyzer<'a> {
             | K::LiteralElement
             | K::ParenthesizedStatements => {
                 let mut out = Val::default();
-                let mut c = node.walk();
+                let mut c = self.cursor(node);
                 for p in node.named_children(&mut c) {
                     let v = self.eval(p);
                     if out.name.is_none() {
@@ -1709,6 +1729,7 @@ impl<'a> Analyzer<'a> {
                     }
                     out.absorb(&v);
                 }
+                self.give_back(c);
                 out
             }
             K::Identifier
@@ -1829,7 +1850,7 @@ impl<'a> Analyzer<'a> {
             | K::LiteralValue
             | K::ArrayLiteral => {
                 let mut out = Val::default();
-                let mut c = node.walk();
+                let mut c = self.cursor(node);
                 for p in node.named_children(&mut c) {
                     if self.kind_of(p) == K::Comment {
                         continue;
@@ -1838,11 +1859,12 @@ impl<'a> Analyzer<'a> {
                     out.list.push(v.s.clone());
                     out.absorb(&v);
                 }
+                self.give_back(c);
                 out
             }
             K::Dictionary | K::Object | K::Hash | K::CompositeLiteral => {
                 let mut out = Val::default();
-                let mut c = node.walk();
+                let mut c = self.cursor(node);
                 for p in node.named_children(&mut c) {
                     if matches!(self.kind_of(p), K::Pair | K::KeyedElement) {
                         let key = p
@@ -1863,6 +1885,7 @@ impl<'a> Analyzer<'a> {
                         out.absorb(&v);
                     }
                 }
+                self.give_back(c);
                 out
             }
             K::ListComprehension
@@ -1880,7 +1903,7 @@ impl<'a> Analyzer<'a> {
             | K::Lambda
             | K::ArrowFunction => {
                 let mut out = Val::default();
-                let mut c = node.walk();
+                let mut c = self.cursor(node);
                 for p in node.named_children(&mut c) {
                     let v = self.eval(p);
                     out.absorb(&v);
@@ -1890,6 +1913,7 @@ impl<'a> Analyzer<'a> {
                         out = out.with_taint(taint::ENV_ALL, line);
                     }
                 }
+                self.give_back(c);
                 out
             }
             _ => Val::default(),
@@ -1897,12 +1921,12 @@ impl<'a> Analyzer<'a> {
     }
 
     /// String literal value, with escapes decoded and interpolations joined as `*`.
-    fn eval_string(&mut self, node: Node) -> Val {
+    fn eval_string(&mut self, node: Node<'a>) -> Val {
         let raw = self.text(node);
         let mut out = Val::default();
         let mut s = String::new();
         let mut has_children = false;
-        let mut c = node.walk();
+        let mut c = self.cursor(node);
         for p in node.named_children(&mut c) {
             match self.kind_of(p) {
                 K::StringContent
@@ -1926,6 +1950,7 @@ impl<'a> Analyzer<'a> {
                 _ => {}
             }
         }
+        self.give_back(c);
         if !has_children {
             s = unquote(raw);
         }
@@ -1954,7 +1979,7 @@ impl<'a> Analyzer<'a> {
     }
 
     /// The qualified callee name of a call, and its argument nodes.
-    fn call_parts<'t>(&mut self, node: Node<'t>) -> CallParts<'t> {
+    fn call_parts(&mut self, node: Node<'a>) -> CallParts<'a> {
         let (callee, args) = if self.lang == Lang::Ruby && self.kind_of(node) == K::Call {
             let receiver = node.field(self.fields, "receiver");
             let method = node
@@ -1987,7 +2012,7 @@ impl<'a> Analyzer<'a> {
         let mut positional = Vec::new();
         let mut keywords = Vec::new();
         if let Some(args) = args {
-            let mut c = args.walk();
+            let mut c = self.cursor(args);
             for a in args.named_children(&mut c) {
                 match self.kind_of(a) {
                     K::KeywordArgument => {
@@ -2012,6 +2037,7 @@ impl<'a> Analyzer<'a> {
                     _ => positional.push(a),
                 }
             }
+            self.give_back(c);
         }
         // Python generator argument: f(x for x in y)
         if let Some(args) = node.field(self.fields, "arguments") {
@@ -2027,13 +2053,13 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    fn eval_call(&mut self, node: Node) -> Val {
+    fn eval_call(&mut self, node: Node<'a>) -> Val {
         let parts = self.call_parts(node);
         self.eval_call_parts(node, &parts)
     }
 
     /// The value of the call `node` whose [`Analyzer::call_parts`] are `parts`.
-    fn eval_call_parts(&mut self, node: Node, parts: &CallParts) -> Val {
+    fn eval_call_parts(&mut self, node: Node<'a>, parts: &CallParts<'a>) -> Val {
         let line = Self::line(node);
         let CallParts {
             callee,
@@ -2432,7 +2458,7 @@ impl<'a> Analyzer<'a> {
     }
 
     /// Decodes constant arguments of a decoder call, for names hidden by encoding.
-    fn decoded_constant(&mut self, node: Node, q: &str, args: &[Rc<Val>]) -> Option<String> {
+    fn decoded_constant(&mut self, node: Node<'a>, q: &str, args: &[Rc<Val>]) -> Option<String> {
         let seg = last_seg(q);
         let first = args.first().and_then(|a| a.s.clone());
         if q.ends_with("fromCharCode") {
@@ -2500,7 +2526,7 @@ impl<'a> Analyzer<'a> {
 
     // ---- checks ---------------------------------------------------------------------
 
-    fn check_call(&mut self, node: Node) {
+    fn check_call(&mut self, node: Node<'a>) {
         let line = Self::line(node);
         let parts = self.call_parts(node);
         let arg_vals: Vec<Rc<Val>> = parts.args.iter().map(|a| self.eval(*a)).collect();
@@ -2617,7 +2643,7 @@ impl<'a> Analyzer<'a> {
 
     fn check_network(
         &mut self,
-        node: Node,
+        node: Node<'a>,
         q: &str,
         seg: &str,
         args: &[Rc<Val>],
@@ -2799,10 +2825,10 @@ impl<'a> Analyzer<'a> {
     #[allow(clippy::too_many_arguments)]
     fn check_exec(
         &mut self,
-        node: Node,
+        node: Node<'a>,
         q: &str,
         seg: &str,
-        args: &[Node],
+        args: &[Node<'a>],
         vals: &[Rc<Val>],
         kwargs: &[(String, Rc<Val>)],
         line: usize,
@@ -3144,7 +3170,7 @@ impl<'a> Analyzer<'a> {
         &mut self,
         q: &str,
         seg: &str,
-        args: &[Node],
+        args: &[Node<'a>],
         vals: &[Rc<Val>],
         kwargs: &[(String, Rc<Val>)],
         line: usize,
@@ -3220,11 +3246,11 @@ impl<'a> Analyzer<'a> {
     #[allow(clippy::too_many_arguments)]
     fn check_obfuscated_call(
         &mut self,
-        node: Node,
+        node: Node<'a>,
         q: &str,
         seg: &str,
-        callee_node: Option<Node>,
-        args: &[Node],
+        callee_node: Option<Node<'a>>,
+        args: &[Node<'a>],
         vals: &[Rc<Val>],
         line: usize,
     ) {
@@ -3386,7 +3412,7 @@ impl<'a> Analyzer<'a> {
     #[allow(clippy::too_many_arguments)]
     fn check_misc_calls(
         &mut self,
-        node: Node,
+        node: Node<'a>,
         q: &str,
         seg: &str,
         vals: &[Rc<Val>],
@@ -3773,7 +3799,7 @@ impl<'a> Analyzer<'a> {
         let _ = result;
     }
 
-    fn check_ruby_subshell(&mut self, node: Node) {
+    fn check_ruby_subshell(&mut self, node: Node<'a>) {
         let line = Self::line(node);
         self.emit(
             line,
@@ -3784,7 +3810,7 @@ impl<'a> Analyzer<'a> {
         );
     }
 
-    fn check_string_root(&mut self, node: Node) {
+    fn check_string_root(&mut self, node: Node<'a>) {
         let kind = self.kind_of(node);
         // Only the outermost piece of a concatenation is checked, once, as a whole.
         // The walk keeps the parents' kinds: `Node::parent` searches down from the root.
@@ -3867,7 +3893,7 @@ impl<'a> Analyzer<'a> {
         let _ = v;
     }
 
-    fn in_message_call(&self, node: Node) -> bool {
+    fn in_message_call(&self, node: Node<'a>) -> bool {
         let mut cur = node.parent();
         for _ in 0..4 {
             let Some(p) = cur else { return false };
@@ -3901,7 +3927,7 @@ impl<'a> Analyzer<'a> {
         false
     }
 
-    fn check_subscript(&mut self, node: Node) {
+    fn check_subscript(&mut self, node: Node<'a>) {
         let line = Self::line(node);
         let obj = node
             .field(self.fields, "value")
@@ -3984,7 +4010,7 @@ impl<'a> Analyzer<'a> {
         // JSON.stringify(process["env"]) is caught by the call; ENV[...] is a plain read.
     }
 
-    fn check_attribute(&mut self, node: Node) {
+    fn check_attribute(&mut self, node: Node<'a>) {
         let text = self.text(node);
         if text.contains("__pyarmor") || text.contains("__armor") {
             self.emit(
@@ -4012,7 +4038,7 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    fn check_decorator(&mut self, node: Node) {
+    fn check_decorator(&mut self, node: Node<'a>) {
         let text = self.text(node);
         if text.contains("assert_armored") {
             self.emit(
@@ -4025,7 +4051,7 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    fn check_class(&mut self, node: Node) {
+    fn check_class(&mut self, node: Node<'a>) {
         // class X(install): def run(self): ... — a setuptools command override.
         if self.lang != Lang::Python {
             return;
@@ -4071,7 +4097,7 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    fn check_misc(&mut self, node: Node) {
+    fn check_misc(&mut self, node: Node<'a>) {
         let line = Self::line(node);
         let text = self.text(node);
         match node.kind() {
