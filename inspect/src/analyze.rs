@@ -942,7 +942,9 @@ impl<'a> Analyzer<'a> {
     }
 
     fn text(&self, node: Node<'a>) -> &'a str {
-        node.utf8_text(self.src.as_bytes()).unwrap_or("")
+        // A slice of the parsed text is UTF-8 exactly when it starts and ends on character
+        // boundaries, which `get` checks; `Node::utf8_text` validated every byte instead.
+        self.src.get(node.byte_range()).unwrap_or("")
     }
 
     /// A cursor on `node`, reused if one was given back with [`Analyzer::give_back`].
