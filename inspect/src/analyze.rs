@@ -13,6 +13,7 @@
 
 use std::borrow::Cow;
 use std::rc::Rc;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use tree_sitter::Node;
@@ -696,6 +697,33 @@ fn ends_with_any(q: &str, pats: &[&str]) -> bool {
             || q.len() > p.len() && q.ends_with(p) && q.as_bytes()[q.len() - p.len() - 1] == b'.'
     })
 }
+
+/// A long pattern list for [`ends_with_any`], grouped by last segment once: a name can
+/// only match a pattern with its own last segment, and every call was matched against
+/// each of the long sink lists pattern by pattern.
+struct PatternIndex(HashMap<&'static str, Vec<&'static str>>);
+
+impl PatternIndex {
+    fn of(patterns: &[&'static str]) -> PatternIndex {
+        let mut by_last: HashMap<&'static str, Vec<&'static str>> = HashMap::default();
+        for p in patterns {
+            by_last.entry(last_seg(p)).or_default().push(p);
+        }
+        PatternIndex(by_last)
+    }
+
+    /// `ends_with_any(q, patterns)`.
+    fn matches(&self, q: &str) -> bool {
+        self.0
+            .get(last_seg(q))
+            .is_some_and(|pats| ends_with_any(q, pats))
+    }
+}
+
+static NET_INDEX: LazyLock<PatternIndex> = LazyLock::new(|| PatternIndex::of(NET_SINKS));
+static DNS_INDEX: LazyLock<PatternIndex> = LazyLock::new(|| PatternIndex::of(DNS_SINKS));
+static CMD_INDEX: LazyLock<PatternIndex> = LazyLock::new(|| PatternIndex::of(CMD_SINKS));
+static EVAL_INDEX: LazyLock<PatternIndex> = LazyLock::new(|| PatternIndex::of(EVAL_SINKS));
 
 /// Keeps qualified names short: only their tail matters for matching, and callee texts of
 /// chained calls can be kilobytes long.
@@ -2430,7 +2458,7 @@ impl<'a> Analyzer<'a> {
             }
         }
         // Network responses.
-        if ends_with_any(q, NET_SINKS) || seg == "urlopen" || seg == "urlretrieve" {
+        if NET_INDEX.matches(q) || seg == "urlopen" || seg == "urlretrieve" {
             let ip_lookup = args
                 .first()
                 .and_then(|a| a.s.as_deref())
@@ -2652,7 +2680,7 @@ impl<'a> Analyzer<'a> {
         kwargs: &[(String, Rc<Val>)],
         line: usize,
     ) {
-        let is_dns = ends_with_any(q, DNS_SINKS);
+        let is_dns = DNS_INDEX.matches(q);
         let receiver_net = node
             .field(self.fields, "function")
             .and_then(|f| {
@@ -2663,7 +2691,7 @@ impl<'a> Analyzer<'a> {
             .is_some_and(|v| {
                 v.taint & taint::NETWORK != 0
                     && v.name.as_deref().is_some_and(|n| {
-                        ends_with_any(n, NET_SINKS)
+                        NET_INDEX.matches(n)
                             || n.contains("socket")
                             || n.ends_with("Dial")
                             || n.ends_with("request")
@@ -2677,7 +2705,7 @@ impl<'a> Analyzer<'a> {
         let socket_send = matches!(seg, "send" | "sendall" | "sendto")
             && q.contains('.')
             && (q.starts_with("s.") || q.contains("sock") || q.contains("socket"));
-        let is_net = ends_with_any(q, NET_SINKS)
+        let is_net = NET_INDEX.matches(q)
             || writes_to_conn
             || socket_send
             || is_dns
@@ -2835,7 +2863,7 @@ impl<'a> Analyzer<'a> {
         kwargs: &[(String, Rc<Val>)],
         line: usize,
     ) {
-        let is_eval = (ends_with_any(q, EVAL_SINKS) && !(self.lang == Lang::Ruby && q == "exec"))
+        let is_eval = (EVAL_INDEX.matches(q) && !(self.lang == Lang::Ruby && q == "exec"))
             || (q == "Function" && node.kind() == "new_expression");
         let python_c = vals.iter().any(|v| {
             v.list.len() >= 3
@@ -2844,7 +2872,7 @@ impl<'a> Analyzer<'a> {
                     .is_some_and(|p| p.starts_with("python"))
                 && v.list[1].as_deref() == Some("-c")
         });
-        let is_cmd = ends_with_any(q, CMD_SINKS)
+        let is_cmd = CMD_INDEX.matches(q)
             || python_c
             || (seg == "spawn" && q.starts_with("self."))
             || (self.lang == Lang::Ruby && matches!(q, "exec" | "system" | "spawn"));
@@ -3782,7 +3810,7 @@ impl<'a> Analyzer<'a> {
             }
         }
         if self.lang == Lang::Ruby
-            && (ends_with_any(q, NET_SINKS) || q == "open" && first.contains("://"))
+            && (NET_INDEX.matches(q) || q == "open" && first.contains("://"))
             && self.func_stack.is_empty()
         {
             self.top_level_net = true;
@@ -4606,7 +4634,31 @@ fn hex_decode(s: &str) -> Option<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
-    use super::quoted_strings;
+    use super::{
+        ends_with_any, quoted_strings, PatternIndex, CMD_SINKS, DNS_SINKS, EVAL_SINKS, NET_SINKS,
+    };
+
+    /// A name matches a list's index exactly when it matches the list pattern by pattern.
+    #[test]
+    fn pattern_index_matches_as_the_list_does() {
+        let lists = [NET_SINKS, DNS_SINKS, CMD_SINKS, EVAL_SINKS];
+        let mut names: Vec<String> = vec!["".into(), ".".into(), "x.".into(), "get".into()];
+        for p in lists.concat() {
+            names.extend([
+                p.to_string(),
+                format!("a.{p}"),
+                format!("a{p}"),
+                format!("{p}.x"),
+            ]);
+            names.push(p[1..].to_string());
+        }
+        for list in lists {
+            let index = PatternIndex::of(list);
+            for name in &names {
+                assert_eq!(index.matches(name), ends_with_any(name, list), "{name}");
+            }
+        }
+    }
 
     /// The hand-written scan finds exactly what the regex it replaced finds.
     #[test]
