@@ -11,14 +11,23 @@
 // Arms of the node-kind matches keep their own conditions for readability.
 #![allow(clippy::collapsible_match)]
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+use std::rc::Rc;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use tree_sitter::Node;
 
 use crate::indicators::{self, Finding};
-use crate::lang::{self, FieldOf, Lang};
+use crate::lang::{self, FieldOf, Kind as K, Lang};
 use crate::{FileNote, Limits, Severity, Signal, SourceFile};
+
+/// The analysis's maps and sets hash with foldhash, seeded per process: SipHash, the
+/// standard hasher, cost a few percent of the walk (a lookup for nearly every node), and a
+/// per-process seed still keeps crafted identifiers from colliding on purpose.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+/// See [`HashMap`].
+type HashSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
 
 /// Where data came from (bit flags).
 pub mod taint {
@@ -404,6 +413,18 @@ struct BackgroundStart {
     what: &'static str,
 }
 
+/// A call's callee and arguments, as [`Analyzer::call_parts`] finds them.
+struct CallParts<'t> {
+    /// The qualified callee name.
+    callee: String,
+    /// The callee expression (the function or the receiver).
+    callee_node: Option<Node<'t>>,
+    /// Positional arguments.
+    args: Vec<Node<'t>>,
+    /// Keyword arguments: (name, value).
+    kwargs: Vec<(String, Node<'t>)>,
+}
+
 /// A hard-coded endpoint overridden by an environment variable.
 struct EnvOverride {
     var: String,
@@ -422,12 +443,16 @@ struct Analyzer<'a> {
     aliases: HashMap<String, String>,
     /// The grammar's field ids.
     fields: &'static lang::Fields,
+    /// The grammar's node kinds by id.
+    kind_ids: &'static lang::Kinds,
     vars: HashMap<String, Val>,
-    memo: HashMap<usize, Val>,
+    memo: HashMap<usize, Rc<Val>>,
     func_stack: Vec<String>,
     class_stack: Vec<String>,
+    /// Cursors to reuse: making one allocates, and evaluation visits children of most nodes.
+    cursors: Vec<tree_sitter::TreeCursor<'a>>,
     /// The kinds of the nodes above the one being walked, innermost last.
-    kinds: Vec<&'static str>,
+    kinds: Vec<K>,
     signals: Vec<Signal>,
     /// Functions that send over the network.
     net_funcs: HashSet<String>,
@@ -685,11 +710,44 @@ pub(crate) const DECODERS: &[&str] = &[
 ];
 
 fn ends_with_any(q: &str, pats: &[&str]) -> bool {
+    let last = q.as_bytes().last();
     pats.iter().any(|p| {
+        // Most patterns end in another byte: one byte compared spares a string comparison
+        // (every call is matched against the lists of sinks, one pattern at a time).
+        if p.as_bytes().last().is_some_and(|b| Some(b) != last) {
+            return false;
+        }
         q == *p
             || q.len() > p.len() && q.ends_with(p) && q.as_bytes()[q.len() - p.len() - 1] == b'.'
     })
 }
+
+/// A long pattern list for [`ends_with_any`], grouped by last segment once: a name can
+/// only match a pattern with its own last segment, and every call was matched against
+/// each of the long sink lists pattern by pattern.
+struct PatternIndex(HashMap<&'static str, Vec<&'static str>>);
+
+impl PatternIndex {
+    fn of(patterns: &[&'static str]) -> PatternIndex {
+        let mut by_last: HashMap<&'static str, Vec<&'static str>> = HashMap::default();
+        for p in patterns {
+            by_last.entry(last_seg(p)).or_default().push(p);
+        }
+        PatternIndex(by_last)
+    }
+
+    /// `ends_with_any(q, patterns)`.
+    fn matches(&self, q: &str) -> bool {
+        self.0
+            .get(last_seg(q))
+            .is_some_and(|pats| ends_with_any(q, pats))
+    }
+}
+
+static NET_INDEX: LazyLock<PatternIndex> = LazyLock::new(|| PatternIndex::of(NET_SINKS));
+static DNS_INDEX: LazyLock<PatternIndex> = LazyLock::new(|| PatternIndex::of(DNS_SINKS));
+static CMD_INDEX: LazyLock<PatternIndex> = LazyLock::new(|| PatternIndex::of(CMD_SINKS));
+static EVAL_INDEX: LazyLock<PatternIndex> = LazyLock::new(|| PatternIndex::of(EVAL_SINKS));
 
 /// Keeps qualified names short: only their tail matters for matching, and callee texts of
 /// chained calls can be kilobytes long.
@@ -703,6 +761,15 @@ fn cap_name(mut name: String) -> String {
         name = name.split_off(cut);
     }
     name
+}
+
+/// The key a bound name is kept under: `this.x` and `self.x` are one.
+fn key_of(text: &str) -> Cow<'_, str> {
+    if text.contains("this.") {
+        Cow::Owned(text.replace("this.", "self."))
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 fn last_seg(q: &str) -> &str {
@@ -896,27 +963,29 @@ impl<'a> Analyzer<'a> {
         Analyzer {
             lang,
             fields: lang.fields(),
+            kind_ids: lang.kinds(),
             path,
             src,
             lines: src.lines().collect(),
             documented,
             minified,
-            aliases: HashMap::new(),
-            vars: HashMap::new(),
-            memo: HashMap::new(),
+            aliases: HashMap::default(),
+            vars: HashMap::default(),
+            memo: HashMap::default(),
             func_stack: Vec::new(),
             class_stack: Vec::new(),
             kinds: Vec::new(),
+            cursors: Vec::new(),
             signals: Vec::new(),
-            net_funcs: HashSet::new(),
-            exfil_funcs: HashSet::new(),
-            calls: HashMap::new(),
+            net_funcs: HashSet::default(),
+            exfil_funcs: HashSet::default(),
+            calls: HashMap::default(),
             background: Vec::new(),
             env_overrides: Vec::new(),
             keys: Vec::new(),
             net_lines: Vec::new(),
             ruby_requires: Vec::new(),
-            returns: HashMap::new(),
+            returns: HashMap::default(),
             top_level_net: false,
             depth: 0,
             obfuscated_names: 0,
@@ -924,11 +993,32 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    fn text(&self, node: Node) -> &'a str {
-        node.utf8_text(self.src.as_bytes()).unwrap_or("")
+    fn text(&self, node: Node<'a>) -> &'a str {
+        // A slice of the parsed text is UTF-8 exactly when it starts and ends on character
+        // boundaries, which `get` checks; `Node::utf8_text` validated every byte instead.
+        self.src.get(node.byte_range()).unwrap_or("")
     }
 
-    fn line(node: Node) -> usize {
+    /// A cursor on `node`, reused if one was given back with [`Analyzer::give_back`].
+    fn cursor(&mut self, node: Node<'a>) -> tree_sitter::TreeCursor<'a> {
+        match self.cursors.pop() {
+            Some(mut cursor) => {
+                cursor.reset(node);
+                cursor
+            }
+            None => node.walk(),
+        }
+    }
+
+    fn give_back(&mut self, cursor: tree_sitter::TreeCursor<'a>) {
+        self.cursors.push(cursor);
+    }
+
+    fn kind_of(&self, node: Node<'a>) -> K {
+        self.kind_ids.of(node)
+    }
+
+    fn line(node: Node<'a>) -> usize {
         node.start_position().row + 1
     }
 
@@ -979,7 +1069,7 @@ impl<'a> Analyzer<'a> {
 
     // ---- the walk -------------------------------------------------------------------
 
-    fn run(&mut self, root: Node) {
+    fn run(&mut self, root: Node<'a>) {
         // Code pushed far to the right of a short statement hides it from reviewers.
         let run = " ".repeat(100);
         for (i, l) in self.lines.clone().iter().enumerate() {
@@ -998,29 +1088,33 @@ impl<'a> Analyzer<'a> {
                 }
             }
         }
-        self.walk(root);
+        // One cursor for the whole walk: a cursor per node cost an allocation each.
+        let mut cursor = root.walk();
+        self.walk(&mut cursor);
     }
 
-    fn walk(&mut self, node: Node) {
+    /// Visits the cursor's node and its subtree, leaving the cursor where it started.
+    fn walk(&mut self, cursor: &mut tree_sitter::TreeCursor<'a>) {
+        let node = cursor.node();
         self.depth += 1;
         if self.depth > 400 {
             self.depth -= 1;
             return;
         }
-        let kind = node.kind();
+        let kind = self.kind_of(node);
         let mut pushed_func = false;
         let mut pushed_class = false;
         let mut pushed_guard = false;
 
         match kind {
             // Scopes: calls are attributed to the function they sit in.
-            "function_definition"
-            | "function_declaration"
-            | "method_definition"
-            | "method_declaration"
-            | "method"
-            | "singleton_method"
-            | "generator_function_declaration" => {
+            K::FunctionDefinition
+            | K::FunctionDeclaration
+            | K::MethodDefinition
+            | K::MethodDeclaration
+            | K::Method
+            | K::SingletonMethod
+            | K::GeneratorFunctionDeclaration => {
                 let name = node
                     .field(self.fields, "name")
                     .map(|n| self.text(n).to_string())
@@ -1033,7 +1127,7 @@ impl<'a> Analyzer<'a> {
                 pushed_func = true;
                 self.check_identifier_name(&name, Self::line(node));
             }
-            "class_definition" | "class_declaration" | "class" => {
+            K::ClassDefinition | K::ClassDeclaration | K::Class => {
                 let name = node
                     .field(self.fields, "name")
                     .map(|n| self.text(n).to_string())
@@ -1042,7 +1136,7 @@ impl<'a> Analyzer<'a> {
                 pushed_class = true;
                 self.check_class(node);
             }
-            "if_statement" if self.lang == Lang::Python => {
+            K::IfStatement if self.lang == Lang::Python => {
                 let cond = node
                     .field(self.fields, "condition")
                     .map(|c| self.text(c))
@@ -1052,17 +1146,19 @@ impl<'a> Analyzer<'a> {
                     pushed_guard = true;
                 }
             }
-            "expression_statement" if self.lang == Lang::Python => {
+            K::ExpressionStatement if self.lang == Lang::Python => {
                 // A docstring is documentation, not data the code uses.
                 if node.named_child_count() == 1
-                    && node.named_child(0).is_some_and(|c| c.kind() == "string")
+                    && node
+                        .named_child(0)
+                        .is_some_and(|c| self.kind_of(c) == K::String)
                 {
                     self.depth -= 1;
                     return;
                 }
             }
-            "import_statement" | "import_from_statement" | "import_spec" => self.import(node),
-            "return_statement" => {
+            K::ImportStatement | K::ImportFromStatement | K::ImportSpec => self.import(node),
+            K::ReturnStatement => {
                 if let (Some(value), Some(func)) = (node.named_child(0), self.func_stack.last()) {
                     let func = func.rsplit('.').next().unwrap_or(func).to_string();
                     let v = self.eval(value);
@@ -1073,24 +1169,24 @@ impl<'a> Analyzer<'a> {
                     }
                 }
             }
-            "decorator" => self.check_decorator(node),
+            K::Decorator => self.check_decorator(node),
             _ => {}
         }
 
         // Bindings first (so the right-hand side is known), then calls and strings.
         self.bind(node);
         match kind {
-            "call" | "call_expression" | "new_expression" => self.check_call(node),
-            "subshell" => self.check_ruby_subshell(node),
-            "string"
-            | "template_string"
-            | "interpreted_string_literal"
-            | "raw_string_literal"
-            | "concatenated_string"
-            | "binary_operator"
-            | "binary_expression"
-            | "binary" => self.check_string_root(node),
-            "identifier" | "property_identifier" => {
+            K::Call | K::CallExpression | K::NewExpression => self.check_call(node),
+            K::Subshell => self.check_ruby_subshell(node),
+            K::String
+            | K::TemplateString
+            | K::InterpretedStringLiteral
+            | K::RawStringLiteral
+            | K::ConcatenatedString
+            | K::BinaryOperator
+            | K::BinaryExpression
+            | K::Binary => self.check_string_root(node),
+            K::Identifier | K::PropertyIdentifier => {
                 let t = self.text(node);
                 if t.starts_with("__armor") || t.starts_with("__pyarmor") {
                     self.emit(
@@ -1132,26 +1228,30 @@ impl<'a> Analyzer<'a> {
                     );
                 }
             }
-            "subscript" | "subscript_expression" | "element_reference" => {
+            K::Subscript | K::SubscriptExpression | K::ElementReference => {
                 self.check_subscript(node)
             }
-            "attribute" | "member_expression" | "selector_expression" => self.check_attribute(node),
-            "unary_expression" | "for_statement" | "while_statement" | "composite_literal"
-            | "array" => self.check_misc(node),
+            K::Attribute | K::MemberExpression | K::SelectorExpression => {
+                self.check_attribute(node)
+            }
+            K::UnaryExpression
+            | K::ForStatement
+            | K::WhileStatement
+            | K::CompositeLiteral
+            | K::Array => self.check_misc(node),
             _ => {}
         }
 
-        // The cursor is local, so the children are visited without collecting them first.
-        let mut cursor = node.walk();
         if cursor.goto_first_child() {
             self.kinds.push(kind);
             loop {
-                self.walk(cursor.node());
+                self.walk(cursor);
                 if !cursor.goto_next_sibling() {
                     break;
                 }
             }
             self.kinds.pop();
+            cursor.goto_parent();
         }
 
         if pushed_func {
@@ -1172,7 +1272,7 @@ impl<'a> Analyzer<'a> {
 
     // ---- imports and bindings -------------------------------------------------------
 
-    fn import(&mut self, node: Node) {
+    fn import(&mut self, node: Node<'a>) {
         match (self.lang, node.kind()) {
             (Lang::Python, "import_statement") => {
                 let mut cursor = node.walk();
@@ -1250,7 +1350,7 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    fn bind_js_import_clause(&mut self, node: Node, module: &str) {
+    fn bind_js_import_clause(&mut self, node: Node<'a>, module: &str) {
         let mut stack = vec![node];
         while let Some(n) = stack.pop() {
             match n.kind() {
@@ -1324,23 +1424,28 @@ impl<'a> Analyzer<'a> {
     }
 
     /// Binds names on assignment-like nodes.
-    fn bind(&mut self, node: Node) {
+    fn bind(&mut self, node: Node<'a>) {
         let line = Self::line(node);
-        match node.kind() {
+        match self.kind_of(node) {
             // Python `a = b`, Ruby `a = b`, JS `a = b`.
-            "assignment"
-            | "assignment_expression"
-            | "augmented_assignment"
-            | "augmented_assignment_expression"
-            | "operator_assignment" => {
+            K::Assignment
+            | K::AssignmentExpression
+            | K::AugmentedAssignment
+            | K::AugmentedAssignmentExpression
+            | K::OperatorAssignment => {
                 let (Some(left), Some(right)) = (
                     node.field(self.fields, "left"),
                     node.field(self.fields, "right"),
                 ) else {
                     return;
                 };
-                let mut val = self.eval(right);
-                if node.kind().starts_with("augmented") || node.kind() == "operator_assignment" {
+                let mut val = Rc::unwrap_or_clone(self.eval(right));
+                if matches!(
+                    self.kind_of(node),
+                    K::AugmentedAssignment
+                        | K::AugmentedAssignmentExpression
+                        | K::OperatorAssignment
+                ) {
                     if let Some(prev) = self.lookup(left) {
                         let joined = match (&prev.s, &val.s) {
                             (Some(a), Some(b)) => Some(format!("{a}{b}")),
@@ -1352,7 +1457,7 @@ impl<'a> Analyzer<'a> {
                 }
                 self.assign_target(left, right, val, line);
             }
-            "variable_declarator" => {
+            K::VariableDeclarator => {
                 let (Some(name), Some(value)) = (
                     node.field(self.fields, "name"),
                     node.field(self.fields, "value"),
@@ -1360,26 +1465,26 @@ impl<'a> Analyzer<'a> {
                     return;
                 };
                 let val = self.eval(value);
-                if name.kind() == "object_pattern" {
+                if self.kind_of(name) == K::ObjectPattern {
                     // const { exec, spawn: s } = require('child_process')
                     let base = val.name.clone().unwrap_or_default();
                     let mut c = name.walk();
                     for prop in name.named_children(&mut c) {
-                        match prop.kind() {
-                            "shorthand_property_identifier_pattern" => {
+                        match self.kind_of(prop) {
+                            K::ShorthandPropertyIdentifierPattern => {
                                 let n = self.text(prop).to_string();
-                                let mut v = val.clone();
+                                let mut v = Val::clone(&val);
                                 v.name = Some(format!("{base}.{n}"));
                                 v.def_line = line;
                                 self.vars.insert(n, v);
                             }
-                            "pair_pattern" => {
+                            K::PairPattern => {
                                 let key = prop
                                     .field(self.fields, "key")
                                     .map(|k| self.text(k).to_string())
                                     .unwrap_or_default();
                                 if let Some(value) = prop.field(self.fields, "value") {
-                                    let mut v = val.clone();
+                                    let mut v = Val::clone(&val);
                                     v.name = Some(format!("{base}.{key}"));
                                     v.def_line = line;
                                     self.vars.insert(self.text(value).to_string(), v);
@@ -1389,11 +1494,11 @@ impl<'a> Analyzer<'a> {
                         }
                     }
                 } else {
-                    self.assign_target(name, value, val, line);
+                    self.assign_target(name, value, Rc::unwrap_or_clone(val), line);
                 }
             }
             // Go `a, b := f()` and `var a = f()`.
-            "short_var_declaration" | "assignment_statement" | "var_spec" | "const_spec" => {
+            K::ShortVarDeclaration | K::AssignmentStatement | K::VarSpec | K::ConstSpec => {
                 let left = node
                     .field(self.fields, "left")
                     .or_else(|| node.field(self.fields, "name"));
@@ -1407,13 +1512,13 @@ impl<'a> Analyzer<'a> {
                     let mut c = right.walk();
                     right.named_children(&mut c).collect()
                 };
-                let lefts: Vec<Node> = if left.kind() == "expression_list" {
+                let lefts: Vec<Node> = if self.kind_of(left) == K::ExpressionList {
                     let mut c = left.walk();
                     left.named_children(&mut c).collect()
                 } else {
                     vec![left]
                 };
-                let rights = if right.kind() == "expression_list" {
+                let rights = if self.kind_of(right) == K::ExpressionList {
                     rights
                 } else {
                     vec![right]
@@ -1426,24 +1531,24 @@ impl<'a> Analyzer<'a> {
                             continue;
                         }
                         let val = self.eval(*r);
-                        self.assign_target(*l, *r, val, line);
+                        self.assign_target(*l, *r, Rc::unwrap_or_clone(val), line);
                     }
                 }
             }
             // Python `with open(p) as f`.
-            "with_item" | "as_pattern" if self.lang == Lang::Python => {
-                if node.kind() == "as_pattern" {
+            K::WithItem | K::AsPattern if self.lang == Lang::Python => {
+                if self.kind_of(node) == K::AsPattern {
                     let value = node.named_child(0);
                     let alias = node.field(self.fields, "alias");
                     if let (Some(value), Some(alias)) = (value, alias) {
                         let val = self.eval(value);
                         let target = alias.named_child(0).unwrap_or(alias);
-                        self.assign_target(target, value, val, line);
+                        self.assign_target(target, value, Rc::unwrap_or_clone(val), line);
                     }
                 }
             }
             // `for k in os.environ` iterates the whole environment.
-            "for_statement" | "for_in_statement" => {
+            K::ForStatement | K::ForInStatement => {
                 let (Some(left), Some(right)) = (
                     node.field(self.fields, "left"),
                     node.field(self.fields, "right"),
@@ -1471,7 +1576,7 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    fn assign_target(&mut self, target: Node, value: Node, mut val: Val, line: usize) {
+    fn assign_target(&mut self, target: Node<'a>, value: Node<'a>, mut val: Val, line: usize) {
         val.def_line = line;
         // `.src = url + data` on an image or script element sends the data (a beacon).
         let target_text = self.text(target);
@@ -1489,41 +1594,41 @@ impl<'a> Analyzer<'a> {
             );
             self.emit_origins(&val);
         }
-        match target.kind() {
-            "subscript" | "subscript_expression" | "element_reference" => {
+        match self.kind_of(target) {
+            K::Subscript | K::SubscriptExpression | K::ElementReference => {
                 // found[name] = value: the container now holds the value's data.
                 if let Some(obj) = target.named_child(0) {
-                    let key = self.target_key(obj);
+                    let key = self.target_key(obj).into_owned();
                     let entry = self.vars.entry(key).or_default();
                     entry.absorb(&val);
                 }
             }
-            "identifier"
-            | "constant"
-            | "attribute"
-            | "member_expression"
-            | "selector_expression"
-            | "instance_variable" => {
-                let name = self.target_key(target);
+            K::Identifier
+            | K::Constant
+            | K::Attribute
+            | K::MemberExpression
+            | K::SelectorExpression
+            | K::InstanceVariable => {
+                let name = self.target_key(target).into_owned();
                 // `getattr(x)` style results are named after what they fetch; a plain
                 // value keeps the expression's name so `s = mss.mss()` resolves later.
-                if value.kind() == "lambda"
-                    || value.kind() == "arrow_function"
-                    || value.kind() == "function_expression"
-                    || value.kind() == "function"
+                if self.kind_of(value) == K::Lambda
+                    || self.kind_of(value) == K::ArrowFunction
+                    || self.kind_of(value) == K::FunctionExpression
+                    || self.kind_of(value) == K::Function
                 {
                     val.func = Some(name.clone());
                 }
                 self.check_secret_binding(&name, &val, line);
                 self.vars.insert(name, val);
             }
-            "pattern_list"
-            | "tuple_pattern"
-            | "tuple"
-            | "list_pattern"
-            | "array_pattern"
-            | "expression_list"
-            | "left_assignment_list" => {
+            K::PatternList
+            | K::TuplePattern
+            | K::Tuple
+            | K::ListPattern
+            | K::ArrayPattern
+            | K::ExpressionList
+            | K::LeftAssignmentList => {
                 let mut c = target.walk();
                 let parts: Vec<Node> = target.named_children(&mut c).collect();
                 for (i, part) in parts.iter().enumerate() {
@@ -1538,12 +1643,12 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    fn target_key(&self, node: Node) -> String {
-        self.text(node).replace("this.", "self.")
+    fn target_key(&self, node: Node<'a>) -> Cow<'a, str> {
+        key_of(self.text(node))
     }
 
-    fn lookup(&self, node: Node) -> Option<Val> {
-        self.vars.get(&self.target_key(node)).cloned()
+    fn lookup(&self, node: Node<'a>) -> Option<Val> {
+        self.vars.get(&*self.target_key(node)).cloned()
     }
 
     /// A key-like string bound to a name is an embedded secret candidate.
@@ -1561,46 +1666,55 @@ impl<'a> Analyzer<'a> {
 
     // ---- evaluation -----------------------------------------------------------------
 
-    fn eval(&mut self, node: Node) -> Val {
+    /// The value of `node`, computed once: later calls share the first result (a node's
+    /// value is reused many times, and cloning it cost allocations each time).
+    fn eval(&mut self, node: Node<'a>) -> Rc<Val> {
+        self.eval_with(node, |this| this.eval_inner(node))
+    }
+
+    /// [`Analyzer::eval`] with `inner` in place of [`Analyzer::eval_inner`], for callers
+    /// that already hold what `eval_inner` would compute first.
+    fn eval_with(&mut self, node: Node<'a>, inner: impl FnOnce(&mut Self) -> Val) -> Rc<Val> {
         let id = node.id();
         if let Some(v) = self.memo.get(&id) {
-            return v.clone();
+            return Rc::clone(v);
         }
         self.depth += 1;
         let v = if self.depth > 300 {
             Val::default()
         } else {
-            self.eval_inner(node)
+            inner(self)
         };
         self.depth -= 1;
-        self.memo.insert(id, v.clone());
+        let v = Rc::new(v);
+        self.memo.insert(id, Rc::clone(&v));
         v
     }
 
-    fn eval_inner(&mut self, node: Node) -> Val {
+    fn eval_inner(&mut self, node: Node<'a>) -> Val {
         let line = Self::line(node);
-        match node.kind() {
-            "string"
-            | "interpreted_string_literal"
-            | "raw_string_literal"
-            | "template_string"
-            | "string_literal"
-            | "string_fragment" => self.eval_string(node),
-            "concatenated_string" => {
+        match self.kind_of(node) {
+            K::String
+            | K::InterpretedStringLiteral
+            | K::RawStringLiteral
+            | K::TemplateString
+            | K::StringLiteral
+            | K::StringFragment => self.eval_string(node),
+            K::ConcatenatedString => {
                 let mut out = Val::string(String::new());
-                let mut c = node.walk();
-                let parts: Vec<Node> = node.named_children(&mut c).collect();
-                for p in parts {
+                let mut c = self.cursor(node);
+                for p in node.named_children(&mut c) {
                     let v = self.eval(p);
                     out.absorb(&v);
-                    out.s = match (out.s.take(), v.s) {
-                        (Some(a), Some(b)) => Some(a + &b),
+                    out.s = match (out.s.take(), &v.s) {
+                        (Some(a), Some(b)) => Some(a + b),
                         _ => None,
                     };
                 }
+                self.give_back(c);
                 out
             }
-            "binary_operator" | "binary_expression" | "binary" => {
+            K::BinaryOperator | K::BinaryExpression | K::Binary => {
                 let (Some(l), Some(r)) = (
                     node.field(self.fields, "left"),
                     node.field(self.fields, "right"),
@@ -1632,37 +1746,36 @@ impl<'a> Analyzer<'a> {
                 }
                 out
             }
-            "boolean_operator" => {
+            K::BooleanOperator => {
                 let mut out = Val::default();
-                let mut c = node.walk();
-                let parts: Vec<Node> = node.named_children(&mut c).collect();
-                for p in parts {
+                let mut c = self.cursor(node);
+                for p in node.named_children(&mut c) {
                     let v = self.eval(p);
                     out.absorb(&v);
                     if out.s.is_none() {
                         out.s = v.s.clone();
                     }
                 }
+                self.give_back(c);
                 out
             }
-            "parenthesized_expression"
-            | "await"
-            | "await_expression"
-            | "expression_statement"
-            | "non_null_expression"
-            | "as_expression"
-            | "satisfies_expression"
-            | "spread_element"
-            | "list_splat"
-            | "dictionary_splat"
-            | "unary_expression"
-            | "keyed_element"
-            | "literal_element"
-            | "parenthesized_statements" => {
+            K::ParenthesizedExpression
+            | K::Await
+            | K::AwaitExpression
+            | K::ExpressionStatement
+            | K::NonNullExpression
+            | K::AsExpression
+            | K::SatisfiesExpression
+            | K::SpreadElement
+            | K::ListSplat
+            | K::DictionarySplat
+            | K::UnaryExpression
+            | K::KeyedElement
+            | K::LiteralElement
+            | K::ParenthesizedStatements => {
                 let mut out = Val::default();
-                let mut c = node.walk();
-                let parts: Vec<Node> = node.named_children(&mut c).collect();
-                for p in parts {
+                let mut c = self.cursor(node);
+                for p in node.named_children(&mut c) {
                     let v = self.eval(p);
                     if out.name.is_none() {
                         out.name = v.name.clone();
@@ -1670,48 +1783,49 @@ impl<'a> Analyzer<'a> {
                     }
                     out.absorb(&v);
                 }
+                self.give_back(c);
                 out
             }
-            "identifier"
-            | "constant"
-            | "property_identifier"
-            | "shorthand_property_identifier"
-            | "field_identifier"
-            | "package_identifier"
-            | "instance_variable"
-            | "type_identifier" => {
-                let t = self.text(node).to_string();
-                if let Some(v) = self.vars.get(&t.replace("this.", "self.")) {
+            K::Identifier
+            | K::Constant
+            | K::PropertyIdentifier
+            | K::ShorthandPropertyIdentifier
+            | K::FieldIdentifier
+            | K::PackageIdentifier
+            | K::InstanceVariable
+            | K::TypeIdentifier => {
+                let t = self.text(node);
+                if let Some(v) = self.vars.get(&*key_of(t)) {
                     let mut v = v.clone();
                     if v.name.is_none() && v.func.is_none() {
-                        v.name = Some(t.clone());
+                        v.name = Some(t.to_string());
                     }
                     return v;
                 }
-                let name = self.aliases.get(&t).cloned().unwrap_or(t.clone());
+                let name = self.aliases.get(t).map_or(t, String::as_str);
                 let mut v = Val {
-                    name: Some(name.clone()),
-                    func: Some(t),
+                    name: Some(name.to_string()),
+                    func: Some(t.to_string()),
                     ..Val::default()
                 };
-                self.source_taint_for_name(&name, line, &mut v);
+                self.source_taint_for_name(name, line, &mut v);
                 v
             }
-            "attribute" | "member_expression" | "selector_expression" | "scope_resolution" => {
+            K::Attribute | K::MemberExpression | K::SelectorExpression | K::ScopeResolution => {
                 // Known attribute chains bound as variables (`self.name = ...`).
-                if let Some(v) = self.vars.get(&self.target_key(node)) {
+                if let Some(v) = self.vars.get(&*self.target_key(node)) {
                     return v.clone();
                 }
-                let (obj, field) = match node.kind() {
-                    "attribute" => (
+                let (obj, field) = match self.kind_of(node) {
+                    K::Attribute => (
                         node.field(self.fields, "object"),
                         node.field(self.fields, "attribute"),
                     ),
-                    "member_expression" => (
+                    K::MemberExpression => (
                         node.field(self.fields, "object"),
                         node.field(self.fields, "property"),
                     ),
-                    "selector_expression" => (
+                    K::SelectorExpression => (
                         node.field(self.fields, "operand"),
                         node.field(self.fields, "field"),
                     ),
@@ -1726,7 +1840,7 @@ impl<'a> Analyzer<'a> {
                 let field_name = self.text(field).to_string();
                 let base = match obj {
                     Some(o) => self.eval(o),
-                    None => Val::default(),
+                    None => Rc::default(),
                 };
                 let mut v = Val::default();
                 v.absorb(&base);
@@ -1738,7 +1852,7 @@ impl<'a> Analyzer<'a> {
                 self.source_taint_for_name(&name, line, &mut v);
                 v
             }
-            "subscript" | "subscript_expression" | "element_reference" | "index_expression" => {
+            K::Subscript | K::SubscriptExpression | K::ElementReference | K::IndexExpression => {
                 let obj = node
                     .field(self.fields, "value")
                     .or_else(|| node.field(self.fields, "object"))
@@ -1780,28 +1894,33 @@ impl<'a> Analyzer<'a> {
                 }
                 v
             }
-            "call" | "call_expression" | "new_expression" => self.eval_call(node),
-            "list" | "array" | "tuple" | "set" | "expression_list" | "argument_list"
-            | "literal_value" | "array_literal" => {
+            K::Call | K::CallExpression | K::NewExpression => self.eval_call(node),
+            K::List
+            | K::Array
+            | K::Tuple
+            | K::Set
+            | K::ExpressionList
+            | K::ArgumentList
+            | K::LiteralValue
+            | K::ArrayLiteral => {
                 let mut out = Val::default();
-                let mut c = node.walk();
-                let parts: Vec<Node> = node.named_children(&mut c).collect();
-                for p in parts {
-                    if p.kind() == "comment" {
+                let mut c = self.cursor(node);
+                for p in node.named_children(&mut c) {
+                    if self.kind_of(p) == K::Comment {
                         continue;
                     }
                     let v = self.eval(p);
                     out.list.push(v.s.clone());
                     out.absorb(&v);
                 }
+                self.give_back(c);
                 out
             }
-            "dictionary" | "object" | "hash" | "composite_literal" => {
+            K::Dictionary | K::Object | K::Hash | K::CompositeLiteral => {
                 let mut out = Val::default();
-                let mut c = node.walk();
-                let parts: Vec<Node> = node.named_children(&mut c).collect();
-                for p in parts {
-                    if matches!(p.kind(), "pair" | "keyed_element") {
+                let mut c = self.cursor(node);
+                for p in node.named_children(&mut c) {
+                    if matches!(self.kind_of(p), K::Pair | K::KeyedElement) {
                         let key = p
                             .field(self.fields, "key")
                             .or_else(|| p.named_child(0))
@@ -1820,34 +1939,35 @@ impl<'a> Analyzer<'a> {
                         out.absorb(&v);
                     }
                 }
+                self.give_back(c);
                 out
             }
-            "list_comprehension"
-            | "generator_expression"
-            | "dictionary_comprehension"
-            | "set_comprehension"
-            | "conditional_expression"
-            | "ternary_expression"
-            | "keyword_argument"
-            | "pair"
-            | "for_in_clause"
-            | "sequence_expression"
-            | "interpolation"
-            | "template_substitution"
-            | "lambda"
-            | "arrow_function" => {
+            K::ListComprehension
+            | K::GeneratorExpression
+            | K::DictionaryComprehension
+            | K::SetComprehension
+            | K::ConditionalExpression
+            | K::TernaryExpression
+            | K::KeywordArgument
+            | K::Pair
+            | K::ForInClause
+            | K::SequenceExpression
+            | K::Interpolation
+            | K::TemplateSubstitution
+            | K::Lambda
+            | K::ArrowFunction => {
                 let mut out = Val::default();
-                let mut c = node.walk();
-                let parts: Vec<Node> = node.named_children(&mut c).collect();
-                for p in parts {
+                let mut c = self.cursor(node);
+                for p in node.named_children(&mut c) {
                     let v = self.eval(p);
                     out.absorb(&v);
-                    if node.kind() == "for_in_clause"
+                    if self.kind_of(node) == K::ForInClause
                         && v.name.as_deref().is_some_and(is_env_object)
                     {
                         out = out.with_taint(taint::ENV_ALL, line);
                     }
                 }
+                self.give_back(c);
                 out
             }
             _ => Val::default(),
@@ -1855,36 +1975,36 @@ impl<'a> Analyzer<'a> {
     }
 
     /// String literal value, with escapes decoded and interpolations joined as `*`.
-    fn eval_string(&mut self, node: Node) -> Val {
+    fn eval_string(&mut self, node: Node<'a>) -> Val {
         let raw = self.text(node);
         let mut out = Val::default();
         let mut s = String::new();
         let mut has_children = false;
-        let mut c = node.walk();
-        let parts: Vec<Node> = node.named_children(&mut c).collect();
-        for p in &parts {
-            match p.kind() {
-                "string_content"
-                | "string_fragment"
-                | "interpreted_string_literal_content"
-                | "raw_string_literal_content" => {
+        let mut c = self.cursor(node);
+        for p in node.named_children(&mut c) {
+            match self.kind_of(p) {
+                K::StringContent
+                | K::StringFragment
+                | K::InterpretedStringLiteralContent
+                | K::RawStringLiteralContent => {
                     has_children = true;
-                    s.push_str(self.text(*p));
+                    s.push_str(self.text(p));
                 }
-                "escape_sequence" => {
+                K::EscapeSequence => {
                     has_children = true;
-                    s.push_str(&unescape(self.text(*p)));
+                    s.push_str(&unescape(self.text(p)));
                 }
-                "interpolation" | "template_substitution" => {
+                K::Interpolation | K::TemplateSubstitution => {
                     has_children = true;
-                    let v = self.eval(*p);
+                    let v = self.eval(p);
                     out.absorb(&v);
                     s.push_str(v.s.as_deref().unwrap_or("*"));
                 }
-                "string_start" | "string_end" => {}
+                K::StringStart | K::StringEnd => {}
                 _ => {}
             }
         }
+        self.give_back(c);
         if !has_children {
             s = unquote(raw);
         }
@@ -1897,7 +2017,7 @@ impl<'a> Analyzer<'a> {
     }
 
     /// Taint for names that are sources themselves (attribute access, no call needed).
-    fn source_taint_for_name(&mut self, name: &str, line: usize, v: &mut Val) {
+    fn source_taint_for_name(&self, name: &str, line: usize, v: &mut Val) {
         if name == "document.cookie" {
             *v = std::mem::take(v).with_taint(taint::BROWSER, line);
         } else if is_env_object(name) {
@@ -1913,23 +2033,14 @@ impl<'a> Analyzer<'a> {
     }
 
     /// The qualified callee name of a call, and its argument nodes.
-    #[allow(clippy::type_complexity)]
-    fn call_parts<'t>(
-        &mut self,
-        node: Node<'t>,
-    ) -> (
-        String,
-        Option<Node<'t>>,
-        Vec<Node<'t>>,
-        Vec<(String, Node<'t>)>,
-    ) {
-        let (callee, args) = if self.lang == Lang::Ruby && node.kind() == "call" {
+    fn call_parts(&mut self, node: Node<'a>) -> CallParts<'a> {
+        let (callee, args) = if self.lang == Lang::Ruby && self.kind_of(node) == K::Call {
             let receiver = node.field(self.fields, "receiver");
             let method = node
                 .field(self.fields, "method")
                 .map(|m| self.text(m).to_string())
                 .unwrap_or_default();
-            let base = receiver.map(|r| self.eval(r).name.unwrap_or_else(|| "?".into()));
+            let base = receiver.map(|r| self.eval(r).name.clone().unwrap_or_else(|| "?".into()));
             let name = match base {
                 Some(b) => format!("{}.{method}", b.replace("::", ".")),
                 None => self.aliases.get(&method).cloned().unwrap_or(method),
@@ -1943,7 +2054,7 @@ impl<'a> Analyzer<'a> {
             let name = match func {
                 Some(f) => {
                     let v = self.eval(f);
-                    cap_name(v.name.unwrap_or_else(|| self.text(f).to_string()))
+                    cap_name(v.name.clone().unwrap_or_else(|| self.text(f).to_string()))
                 }
                 None => String::new(),
             };
@@ -1955,10 +2066,10 @@ impl<'a> Analyzer<'a> {
         let mut positional = Vec::new();
         let mut keywords = Vec::new();
         if let Some(args) = args {
-            let mut c = args.walk();
+            let mut c = self.cursor(args);
             for a in args.named_children(&mut c) {
-                match a.kind() {
-                    "keyword_argument" => {
+                match self.kind_of(a) {
+                    K::KeywordArgument => {
                         let k = a
                             .field(self.fields, "name")
                             .map(|n| self.text(n).to_string())
@@ -1967,7 +2078,7 @@ impl<'a> Analyzer<'a> {
                             keywords.push((k, v));
                         }
                     }
-                    "pair" if self.lang == Lang::Ruby => {
+                    K::Pair if self.lang == Lang::Ruby => {
                         let k = a
                             .field(self.fields, "key")
                             .map(|n| self.text(n).trim_end_matches(':').to_string())
@@ -1976,35 +2087,53 @@ impl<'a> Analyzer<'a> {
                             keywords.push((k, v));
                         }
                     }
-                    "comment" => {}
+                    K::Comment => {}
                     _ => positional.push(a),
                 }
             }
+            self.give_back(c);
         }
         // Python generator argument: f(x for x in y)
         if let Some(args) = node.field(self.fields, "arguments") {
-            if args.kind() == "generator_expression" {
+            if self.kind_of(args) == K::GeneratorExpression {
                 positional.push(args);
             }
         }
-        (callee, callee_node, positional, keywords)
+        CallParts {
+            callee,
+            callee_node,
+            args: positional,
+            kwargs: keywords,
+        }
     }
 
-    fn eval_call(&mut self, node: Node) -> Val {
+    fn eval_call(&mut self, node: Node<'a>) -> Val {
+        let parts = self.call_parts(node);
+        self.eval_call_parts(node, &parts)
+    }
+
+    /// The value of the call `node` whose [`Analyzer::call_parts`] are `parts`.
+    fn eval_call_parts(&mut self, node: Node<'a>, parts: &CallParts<'a>) -> Val {
         let line = Self::line(node);
-        let (callee, callee_node, args, kwargs) = self.call_parts(node);
+        let CallParts {
+            callee,
+            callee_node,
+            args,
+            kwargs,
+        } = parts;
+        let callee_node = *callee_node;
         let mut out = Val::default();
 
         // The receiver's data flows into a method's result (`os.environ.items()`).
         let receiver_val = callee_node.map(|c| self.eval(c)).unwrap_or_default();
         out.absorb(&receiver_val);
         let mut arg_vals = Vec::new();
-        for a in &args {
+        for a in args {
             let v = self.eval(*a);
             out.absorb(&v);
             arg_vals.push(v);
         }
-        for (k, v) in &kwargs {
+        for (k, v) in kwargs {
             if is_auth_key(&k.to_ascii_lowercase()) {
                 continue;
             }
@@ -2035,7 +2164,7 @@ impl<'a> Analyzer<'a> {
                             .and_then(|c| c.field(self.fields, "object"))
                             .and_then(|o| {
                                 let v = self.eval(o);
-                                v.s
+                                v.s.clone()
                             })
                     })
                 } else {
@@ -2046,7 +2175,7 @@ impl<'a> Analyzer<'a> {
                 } else {
                     callee_node
                         .and_then(|c| c.field(self.fields, "object"))
-                        .map(|o| self.eval(o).list)
+                        .map(|o| self.eval(o).list.clone())
                         .unwrap_or_default()
                 };
                 if !items.is_empty() && items.iter().all(|i| i.is_some()) {
@@ -2064,7 +2193,7 @@ impl<'a> Analyzer<'a> {
                     out.s = receiver_val.s.clone().or_else(|| {
                         callee_node
                             .and_then(|c| c.named_child(0))
-                            .and_then(|o| self.eval(o).s)
+                            .and_then(|o| self.eval(o).s.clone())
                     });
                 }
                 if seg == "toString" || seg == "decode" {
@@ -2117,7 +2246,7 @@ impl<'a> Analyzer<'a> {
         self.call_sources(q, seg, line, &arg_vals, &mut out);
 
         // Callbacks receive the call's data: fs.readFile(p, (err, data) => ...).
-        for a in &args {
+        for a in args {
             if matches!(
                 a.kind(),
                 "arrow_function" | "function_expression" | "function"
@@ -2141,7 +2270,7 @@ impl<'a> Analyzer<'a> {
     }
 
     /// Taint for calls that read sensitive data.
-    fn call_sources(&mut self, q: &str, seg: &str, line: usize, args: &[Val], out: &mut Val) {
+    fn call_sources(&mut self, q: &str, seg: &str, line: usize, args: &[Rc<Val>], out: &mut Val) {
         let first = args.first().and_then(|v| v.s.clone()).unwrap_or_default();
         // Queries of browser password and cookie stores.
         let lower_first = first.to_ascii_lowercase();
@@ -2353,7 +2482,7 @@ impl<'a> Analyzer<'a> {
             }
         }
         // Network responses.
-        if ends_with_any(q, NET_SINKS) || seg == "urlopen" || seg == "urlretrieve" {
+        if NET_INDEX.matches(q) || seg == "urlopen" || seg == "urlretrieve" {
             let ip_lookup = args
                 .first()
                 .and_then(|a| a.s.as_deref())
@@ -2383,7 +2512,7 @@ impl<'a> Analyzer<'a> {
     }
 
     /// Decodes constant arguments of a decoder call, for names hidden by encoding.
-    fn decoded_constant(&mut self, node: Node, q: &str, args: &[Val]) -> Option<String> {
+    fn decoded_constant(&mut self, node: Node<'a>, q: &str, args: &[Rc<Val>]) -> Option<String> {
         let seg = last_seg(q);
         let first = args.first().and_then(|a| a.s.clone());
         if q.ends_with("fromCharCode") {
@@ -2435,10 +2564,10 @@ impl<'a> Analyzer<'a> {
                 }
                 return Some(out);
             }
-            let s = self.eval(*data).s?;
+            let s = self.eval(*data).s.clone()?;
             let enc = parts
                 .get(1)
-                .and_then(|e| self.eval(*e).s)
+                .and_then(|e| self.eval(*e).s.clone())
                 .unwrap_or_default();
             return match enc.as_str() {
                 "base64" => base64_decode(&s).map(|b| String::from_utf8_lossy(&b).into_owned()),
@@ -2451,23 +2580,39 @@ impl<'a> Analyzer<'a> {
 
     // ---- checks ---------------------------------------------------------------------
 
-    fn check_call(&mut self, node: Node) {
+    fn check_call(&mut self, node: Node<'a>) {
         let line = Self::line(node);
-        let (callee, callee_node, args, kwargs) = self.call_parts(node);
-        let q = callee.as_str();
-        let seg = last_seg(q).to_string();
-        let arg_vals: Vec<Val> = args.iter().map(|a| self.eval(*a)).collect();
-        let kw_vals: Vec<(String, Val)> = kwargs
+        let parts = self.call_parts(node);
+        let arg_vals: Vec<Rc<Val>> = parts.args.iter().map(|a| self.eval(*a)).collect();
+        let kw_vals: Vec<(String, Rc<Val>)> = parts
+            .kwargs
             .iter()
             .map(|(k, v)| (k.clone(), self.eval(*v)))
             .collect();
-        let result = self.eval(node);
-        let func = self.function();
-        let simple = q.rsplit('.').next().unwrap_or(q).to_string();
-        self.calls
-            .entry(func.clone())
-            .or_default()
-            .insert(simple.clone());
+        // The parts just computed are what the call's evaluation would compute again.
+        let result = self.eval_with(node, |this| this.eval_call_parts(node, &parts));
+        let CallParts {
+            callee,
+            callee_node,
+            args,
+            ..
+        } = parts;
+        let q = callee.as_str();
+        let seg = last_seg(q);
+        // Looked up before inserting: most calls repeat a (function, callee) pair already
+        // known, and owned copies of both names cost allocations.
+        let func = self.func_stack.last().map_or("<module>", String::as_str);
+        match self.calls.get_mut(func) {
+            Some(callees) => {
+                if !callees.contains(seg) {
+                    callees.insert(seg.to_string());
+                }
+            }
+            None => {
+                let callees = HashSet::from_iter([seg.to_string()]);
+                self.calls.insert(func.to_string(), callees);
+            }
+        }
 
         // Go `enc.Decode(dst, src)` fills `dst` with decoded bytes.
         if self.lang == Lang::Go && seg == "Decode" {
@@ -2478,11 +2623,7 @@ impl<'a> Analyzer<'a> {
             }
         }
         // JS spawn(cmd, args, { detached: true, stdio: 'ignore' }).
-        if self.lang.is_js()
-            && matches!(
-                seg.as_str(),
-                "spawn" | "spawnSync" | "exec" | "execFile" | "fork"
-            )
+        if self.lang.is_js() && matches!(seg, "spawn" | "spawnSync" | "exec" | "execFile" | "fork")
         {
             let detached = args.iter().any(|a| {
                 a.kind() == "object" && {
@@ -2500,7 +2641,7 @@ impl<'a> Analyzer<'a> {
                 );
             }
         }
-        if matches!(seg.as_str(), "writeFileSync" | "writeFile" | "WriteFile") {
+        if matches!(seg, "writeFileSync" | "writeFile" | "WriteFile") {
             let p = arg_vals
                 .first()
                 .and_then(|v| v.s.clone())
@@ -2521,14 +2662,19 @@ impl<'a> Analyzer<'a> {
                 );
             }
         }
-        self.check_network(node, q, &seg, &arg_vals, &kw_vals, line);
-        self.check_exec(node, q, &seg, &args, &arg_vals, &kw_vals, line);
-        self.check_background(q, &seg, &args, &arg_vals, &kw_vals, line);
-        self.check_obfuscated_call(node, q, &seg, callee_node, &args, &arg_vals, line);
-        self.check_misc_calls(node, q, &seg, &arg_vals, &kw_vals, line, &result);
+        self.check_network(node, q, seg, &arg_vals, &kw_vals, line);
+        self.check_exec(node, q, seg, &args, &arg_vals, &kw_vals, line);
+        self.check_background(q, seg, &args, &arg_vals, &kw_vals, line);
+        self.check_obfuscated_call(node, q, seg, callee_node, &args, &arg_vals, line);
+        self.check_misc_calls(node, q, seg, &arg_vals, &kw_vals, line, &result);
     }
 
-    fn payload_taint(&self, args: &[Val], kwargs: &[(String, Val)], skip_first: bool) -> Val {
+    fn payload_taint(
+        &self,
+        args: &[Rc<Val>],
+        kwargs: &[(String, Rc<Val>)],
+        skip_first: bool,
+    ) -> Val {
         let mut v = Val::default();
         for (i, a) in args.iter().enumerate() {
             if i == 0 && skip_first {
@@ -2551,14 +2697,14 @@ impl<'a> Analyzer<'a> {
 
     fn check_network(
         &mut self,
-        node: Node,
+        node: Node<'a>,
         q: &str,
         seg: &str,
-        args: &[Val],
-        kwargs: &[(String, Val)],
+        args: &[Rc<Val>],
+        kwargs: &[(String, Rc<Val>)],
         line: usize,
     ) {
-        let is_dns = ends_with_any(q, DNS_SINKS);
+        let is_dns = DNS_INDEX.matches(q);
         let receiver_net = node
             .field(self.fields, "function")
             .and_then(|f| {
@@ -2569,7 +2715,7 @@ impl<'a> Analyzer<'a> {
             .is_some_and(|v| {
                 v.taint & taint::NETWORK != 0
                     && v.name.as_deref().is_some_and(|n| {
-                        ends_with_any(n, NET_SINKS)
+                        NET_INDEX.matches(n)
                             || n.contains("socket")
                             || n.ends_with("Dial")
                             || n.ends_with("request")
@@ -2583,7 +2729,7 @@ impl<'a> Analyzer<'a> {
         let socket_send = matches!(seg, "send" | "sendall" | "sendto")
             && q.contains('.')
             && (q.starts_with("s.") || q.contains("sock") || q.contains("socket"));
-        let is_net = ends_with_any(q, NET_SINKS)
+        let is_net = NET_INDEX.matches(q)
             || writes_to_conn
             || socket_send
             || is_dns
@@ -2733,15 +2879,15 @@ impl<'a> Analyzer<'a> {
     #[allow(clippy::too_many_arguments)]
     fn check_exec(
         &mut self,
-        node: Node,
+        node: Node<'a>,
         q: &str,
         seg: &str,
-        args: &[Node],
-        vals: &[Val],
-        kwargs: &[(String, Val)],
+        args: &[Node<'a>],
+        vals: &[Rc<Val>],
+        kwargs: &[(String, Rc<Val>)],
         line: usize,
     ) {
-        let is_eval = (ends_with_any(q, EVAL_SINKS)
+        let is_eval = (EVAL_INDEX.matches(q)
             && !(self.lang == Lang::Ruby && q == "exec")
             && (self.lang.is_js() || !ends_with_any(q, JS_ONLY_EVAL_SINKS)))
             || (q == "Function" && node.kind() == "new_expression");
@@ -2752,7 +2898,7 @@ impl<'a> Analyzer<'a> {
                     .is_some_and(|p| p.starts_with("python"))
                 && v.list[1].as_deref() == Some("-c")
         });
-        let is_cmd = ends_with_any(q, CMD_SINKS)
+        let is_cmd = CMD_INDEX.matches(q)
             || python_c
             || (seg == "spawn" && q.starts_with("self."))
             || (self.lang == Lang::Ruby && matches!(q, "exec" | "system" | "spawn"));
@@ -3043,7 +3189,11 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    fn silent_options(&mut self, vals: &[Val], kwargs: &[(String, Val)]) -> Option<&'static str> {
+    fn silent_options(
+        &mut self,
+        vals: &[Rc<Val>],
+        kwargs: &[(String, Rc<Val>)],
+    ) -> Option<&'static str> {
         let mut devnull = 0;
         for (k, v) in kwargs {
             let name = v.name.clone().unwrap_or_default();
@@ -3076,9 +3226,9 @@ impl<'a> Analyzer<'a> {
         &mut self,
         q: &str,
         seg: &str,
-        args: &[Node],
-        vals: &[Val],
-        kwargs: &[(String, Val)],
+        args: &[Node<'a>],
+        vals: &[Rc<Val>],
+        kwargs: &[(String, Rc<Val>)],
         line: usize,
     ) {
         let what: &'static str = if ends_with_any(
@@ -3152,12 +3302,12 @@ impl<'a> Analyzer<'a> {
     #[allow(clippy::too_many_arguments)]
     fn check_obfuscated_call(
         &mut self,
-        node: Node,
+        node: Node<'a>,
         q: &str,
         seg: &str,
-        callee_node: Option<Node>,
-        args: &[Node],
-        vals: &[Val],
+        callee_node: Option<Node<'a>>,
+        args: &[Node<'a>],
+        vals: &[Rc<Val>],
         line: usize,
     ) {
         let module = vals
@@ -3318,11 +3468,11 @@ impl<'a> Analyzer<'a> {
     #[allow(clippy::too_many_arguments)]
     fn check_misc_calls(
         &mut self,
-        node: Node,
+        node: Node<'a>,
         q: &str,
         seg: &str,
-        vals: &[Val],
-        kwargs: &[(String, Val)],
+        vals: &[Rc<Val>],
+        kwargs: &[(String, Rc<Val>)],
         line: usize,
         result: &Val,
     ) {
@@ -3682,7 +3832,7 @@ impl<'a> Analyzer<'a> {
             }
         }
         if self.lang == Lang::Ruby
-            && (ends_with_any(q, NET_SINKS) || q == "open" && first.contains("://"))
+            && (NET_INDEX.matches(q) || q == "open" && first.contains("://"))
             && self.func_stack.is_empty()
         {
             self.top_level_net = true;
@@ -3701,7 +3851,7 @@ impl<'a> Analyzer<'a> {
         let _ = result;
     }
 
-    fn check_ruby_subshell(&mut self, node: Node) {
+    fn check_ruby_subshell(&mut self, node: Node<'a>) {
         let line = Self::line(node);
         self.emit(
             line,
@@ -3712,20 +3862,22 @@ impl<'a> Analyzer<'a> {
         );
     }
 
-    fn check_string_root(&mut self, node: Node) {
+    fn check_string_root(&mut self, node: Node<'a>) {
+        let kind = self.kind_of(node);
         // Only the outermost piece of a concatenation is checked, once, as a whole.
         // The walk keeps the parents' kinds: `Node::parent` searches down from the root.
         if let Some(&parent) = self.kinds.last() {
             if matches!(
                 parent,
-                "concatenated_string" | "binary_operator" | "binary_expression" | "binary"
-            ) && !(node.kind().starts_with("binary") && parent != node.kind())
+                K::ConcatenatedString | K::BinaryOperator | K::BinaryExpression | K::Binary
+            ) && !(matches!(kind, K::BinaryOperator | K::BinaryExpression | K::Binary)
+                && parent != kind)
             {
                 return;
             }
-            if parent == "expression_statement"
+            if parent == K::ExpressionStatement
                 && self.lang == Lang::Python
-                && node.kind() == "string"
+                && self.kind_of(node) == K::String
             {
                 return;
             }
@@ -3775,7 +3927,7 @@ impl<'a> Analyzer<'a> {
             );
         }
         // The env-override pattern in JS: process.env.X || "https://..."
-        let in_binary = self.kinds.last() == Some(&"binary_expression");
+        let in_binary = self.kinds.last() == Some(&K::BinaryExpression);
         if let Some(parent) = in_binary.then(|| node.parent()).flatten() {
             let op = parent
                 .field(self.fields, "operator")
@@ -3793,7 +3945,7 @@ impl<'a> Analyzer<'a> {
         let _ = v;
     }
 
-    fn in_message_call(&self, node: Node) -> bool {
+    fn in_message_call(&self, node: Node<'a>) -> bool {
         let mut cur = node.parent();
         for _ in 0..4 {
             let Some(p) = cur else { return false };
@@ -3827,7 +3979,7 @@ impl<'a> Analyzer<'a> {
         false
     }
 
-    fn check_subscript(&mut self, node: Node) {
+    fn check_subscript(&mut self, node: Node<'a>) {
         let line = Self::line(node);
         let obj = node
             .field(self.fields, "value")
@@ -3910,7 +4062,7 @@ impl<'a> Analyzer<'a> {
         // JSON.stringify(process["env"]) is caught by the call; ENV[...] is a plain read.
     }
 
-    fn check_attribute(&mut self, node: Node) {
+    fn check_attribute(&mut self, node: Node<'a>) {
         let text = self.text(node);
         if text.contains("__pyarmor") || text.contains("__armor") {
             self.emit(
@@ -3938,7 +4090,7 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    fn check_decorator(&mut self, node: Node) {
+    fn check_decorator(&mut self, node: Node<'a>) {
         let text = self.text(node);
         if text.contains("assert_armored") {
             self.emit(
@@ -3951,7 +4103,7 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    fn check_class(&mut self, node: Node) {
+    fn check_class(&mut self, node: Node<'a>) {
         // class X(install): def run(self): ... — a setuptools command override.
         if self.lang != Lang::Python {
             return;
@@ -3990,7 +4142,7 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    fn check_misc(&mut self, node: Node) {
+    fn check_misc(&mut self, node: Node<'a>) {
         let line = Self::line(node);
         let text = self.text(node);
         match node.kind() {
@@ -4247,7 +4399,7 @@ fn is_auth_key(key: &str) -> bool {
     )
 }
 
-fn is_codec_decode(args: &[Val]) -> bool {
+fn is_codec_decode(args: &[Rc<Val>]) -> bool {
     args.iter().any(|a| {
         a.s.as_deref().is_some_and(|s| {
             let s = s.to_ascii_lowercase().replace(['_', '-'], "");
@@ -4497,7 +4649,32 @@ fn hex_decode(s: &str) -> Option<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
-    use super::{analyze_source, quoted_strings};
+    use super::{
+        analyze_source, ends_with_any, quoted_strings, PatternIndex, CMD_SINKS, DNS_SINKS,
+        EVAL_SINKS, NET_SINKS,
+    };
+
+    /// A name matches a list's index exactly when it matches the list pattern by pattern.
+    #[test]
+    fn pattern_index_matches_as_the_list_does() {
+        let lists = [NET_SINKS, DNS_SINKS, CMD_SINKS, EVAL_SINKS];
+        let mut names: Vec<String> = vec!["".into(), ".".into(), "x.".into(), "get".into()];
+        for p in lists.concat() {
+            names.extend([
+                p.to_string(),
+                format!("a.{p}"),
+                format!("a{p}"),
+                format!("{p}.x"),
+            ]);
+            names.push(p[1..].to_string());
+        }
+        for list in lists {
+            let index = PatternIndex::of(list);
+            for name in &names {
+                assert_eq!(index.matches(name), ends_with_any(name, list), "{name}");
+            }
+        }
+    }
 
     /// `Function(x)` evaluates code in JavaScript; in Python it is a class like any other.
     #[test]
