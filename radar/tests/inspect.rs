@@ -69,3 +69,29 @@ fn sarif_output_has_one_result_per_signal() {
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     assert!(results.iter().any(|r| r["ruleId"] == "background-send"));
 }
+
+#[test]
+fn parse_all_reports_what_the_triage_reports() {
+    // Each fixture written from an OSV report's details is its own package.
+    let mut packages: Vec<_> = std::fs::read_dir(fixture("osv"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    packages.sort();
+    let run = |extra: &[&str]| {
+        let out = Command::cargo_bin("radar")
+            .unwrap()
+            .args(["inspect", "--quiet", "--format", "json"])
+            .args(extra)
+            .args(&packages)
+            .arg(fixture("seed"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let triaged = run(&[]);
+    let parsed = run(&["--parse-all"]);
+    assert!(triaged["packages"].as_array().unwrap().len() >= 20);
+    assert_eq!(triaged, parsed);
+}
