@@ -119,6 +119,8 @@ impl Val {
 pub struct Outcome {
     /// Whether the file was analysed (it is code or a manifest).
     pub analyzed: bool,
+    /// Whether it was parsed into a syntax tree (not triaged out, capped or timed out).
+    pub parsed: bool,
     /// The signals found.
     pub signals: Vec<Signal>,
     /// Caps that applied.
@@ -235,6 +237,7 @@ pub fn analyze_file(file: &SourceFile, limits: &Limits, documented: &str) -> Out
     let timeout = Duration::from_millis(limits.parse_timeout_ms);
     match lang::parse(lang, &text, timeout) {
         Ok(tree) => {
+            outcome.parsed = true;
             let mut analyzer = Analyzer::new(lang, &file.path, &text, documented, minified);
             analyzer.run(tree.root_node());
             outcome.signals = analyzer.finish();

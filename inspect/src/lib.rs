@@ -195,6 +195,7 @@ pub fn inspect_files(package: &PackageFiles, limits: &Limits) -> PackageReport {
     let mut signals = Vec::new();
     let mut notes = Vec::new();
     let mut analyzed = 0;
+    let mut parsed = 0;
 
     // Step 1: code, file by file, through syntax trees. Files are independent, so they are
     // analysed on all cores; a package as large as scipy no longer runs on one.
@@ -205,15 +206,20 @@ pub fn inspect_files(package: &PackageFiles, limits: &Limits) -> PackageReport {
         .map(|file| analyze_capped(file, limits, &documented))
         .collect();
     for outcome in outcomes {
-        if outcome.analyzed {
-            analyzed += 1;
-        }
+        analyzed += usize::from(outcome.analyzed);
+        parsed += usize::from(outcome.parsed);
         signals.extend(outcome.signals);
         notes.extend(outcome.notes);
     }
 
     // Step 2: package metadata and the name.
     let meta = manifest::read(package);
+    tracing::debug!(
+        package = %meta.name,
+        analyzed,
+        parsed,
+        "analysed; files not parsed were triaged out or only string-scanned"
+    );
     signals.extend(meta.signals.iter().cloned());
     signals.extend(typosquat::check(&meta.name, &meta.ecosystem));
 
