@@ -294,7 +294,8 @@ static ANCHOR_SET: LazyLock<HashSet<&'static str, FnvBuild>> = LazyLock::new(|| 
 });
 
 /// Whether the syntax-tree analysis of this Python source could report anything; `false`
-/// means it provably reports nothing for the reasons in the module documentation.
+/// means it reports nothing, for the reasons and within the one limit the module
+/// documentation gives.
 pub fn python_may_signal(text: &str) -> bool {
     parse_reason(text).is_some()
 }
